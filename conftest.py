@@ -1,0 +1,91 @@
+"""Fixtures shared by every test: organizations, members, channels, the sandbox network."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from socialops.core.actors import Actor
+from socialops.core.models import Member, Organization
+
+
+@pytest.fixture(autouse=True)
+def _jobs_run_inline() -> Iterator[None]:
+    """Run Celery tasks synchronously (one test starts a real worker instead)."""
+    from socialops.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Hash test passwords cheaply; production keeps Django's slow default."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def actor() -> Actor:
+    return Actor.system("test")
+
+
+@pytest.fixture
+def make_org(db: None, actor: Actor) -> Callable[..., Organization]:
+    from socialops.core.services import create_organization
+
+    counter = iter(range(1, 10_000))
+
+    def make(name: str = "") -> Organization:
+        return create_organization(name or f"Brand {next(counter)}", actor)
+
+    return make
+
+
+@pytest.fixture
+def make_member(db: None, actor: Actor) -> Callable[..., Member]:
+    from socialops.core.services import add_member
+
+    counter = iter(range(1, 10_000))
+
+    def make(org: Organization, role: str = "manager", email: str = "",
+             password: str = "correct-horse-battery") -> Member:  # noqa: S107
+        email = email or f"person{next(counter)}@{org.slug}.example"
+        return add_member(org, email, role, actor, password=password,
+                          full_name=f"Person {role.title()}")
+
+    return make
+
+
+@pytest.fixture
+def make_channel(db: None, actor: Actor, make_member: Callable[..., Member]) -> Callable[..., Any]:
+    from socialops.governance.services import create_channel
+
+    counter = iter(range(1, 10_000))
+
+    def make(org: Organization, network: str = "instagram", **fields: Any) -> Any:
+        owner = fields.pop("owner", None) or make_member(org, "manager")
+        backup = fields.pop("backup_owner", None) or make_member(org, "publisher")
+        n = next(counter)
+        return create_channel(
+            org, actor, network=network, handle=fields.pop("handle", f"{org.slug}-{n}"),
+            display_name=fields.pop("display_name", f"{org.name} {network} {n}"),
+            owner=owner, backup_owner=backup, **fields,
+        )
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """Start the sandbox network once for the session, as a real local HTTP server."""
+    from socialops.connectors.sandbox.testing import start_sandbox
+
+    process = start_sandbox(Path(tmp_path_factory.mktemp("sandbox")))
+    try:
+        yield process
+    finally:
+        process.stop()

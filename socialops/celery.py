@@ -1,0 +1,13 @@
+"""The Celery application: jobs run by `socialops worker` and scheduled by `socialops beat`."""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socialops.settings")
+
+app = Celery("socialops")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,218 @@
+"""Django settings, read from the environment (see docs/configuration.md)."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import bootstrap_wrapper
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from socialops.config import data_dir, env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = data_dir()
+
+
+def _secret_key() -> str:
+    """Return SOCIALOPS_DJANGO_SECRET, or a key kept in the data directory."""
+    configured = env_str("SOCIALOPS_DJANGO_SECRET")
+    if configured:
+        return configured
+    path = DATA_DIR / "django-secret.txt"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def _database(url: str) -> dict[str, object]:
+    """Translate SOCIALOPS_DATABASE_URL into a Django DATABASES entry."""
+    if not url:
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": env_str("SOCIALOPS_SQLITE_PATH") or str(DATA_DIR / "socialops.sqlite3"),
+            # A file, not memory, so that a test can start a real worker on it.
+            "TEST": {"NAME": str(DATA_DIR / "test.sqlite3")},
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
+                ),
+            },
+        }
+    parsed = urlparse(url)
+    if parsed.scheme not in {"postgres", "postgresql"}:
+        raise ImproperlyConfigured(
+            f"SOCIALOPS_DATABASE_URL must start with postgresql:// (got {parsed.scheme!r})."
+        )
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": unquote(parsed.path.lstrip("/")),
+        "USER": unquote(parsed.username or ""),
+        "PASSWORD": unquote(parsed.password or ""),
+        "HOST": parsed.hostname or "",
+        "PORT": str(parsed.port or ""),
+        "CONN_MAX_AGE": env_int("SOCIALOPS_DB_CONN_MAX_AGE", 60, minimum=0),
+        "TEST": {"NAME": env_str("SOCIALOPS_TEST_DATABASE_NAME") or None},
+    }
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env_bool("SOCIALOPS_DEBUG", False)
+ALLOWED_HOSTS = env_list("SOCIALOPS_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("SOCIALOPS_CSRF_TRUSTED_ORIGINS", [])
+SECURE_COOKIES = env_bool("SOCIALOPS_SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "django_celery_beat",
+    "socialops.core",
+    "socialops.governance",
+    "socialops.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "socialops.core.middleware.CurrentOrganizationMiddleware",
+]
+
+ROOT_URLCONF = "socialops.urls"
+WSGI_APPLICATION = "socialops.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "socialops.web.context.navigation",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": _database(env_str("SOCIALOPS_DATABASE_URL"))}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:login"
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("fr", _("French"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "socialops_language"
+TIME_ZONE = env_str("SOCIALOPS_TIME_ZONE", "Europe/Paris")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+MEDIA_URL = "/media/"
+MEDIA_ROOT = DATA_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# Bootstrap comes from a PyPI package and is served by the app itself (no CDN).
+_BOOTSTRAP_DIR = Path(bootstrap_wrapper.__file__).parent.parent / "bootstrap"
+STATICFILES_DIRS = [("bootstrap", str(_BOOTSTRAP_DIR))]
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+EMAIL_BACKEND = env_str(
+    "SOCIALOPS_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"
+)
+EMAIL_FILE_PATH = DATA_DIR / "mail"
+EMAIL_HOST = env_str("SOCIALOPS_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("SOCIALOPS_EMAIL_PORT", 25, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("SOCIALOPS_EMAIL_FROM", "socialops@localhost")
+
+# Channel credentials: MultiFernet keys, newest first (comma-separated), or a key file.
+SOCIALOPS_SECRET_KEYS = env_list("SOCIALOPS_SECRET_KEYS", [])
+SOCIALOPS_KEY_FILE = DATA_DIR / "fernet.keys"
+
+# The local sandbox network; channels whose transport is "sandbox" talk to it.
+SOCIALOPS_SANDBOX_URL = env_str("SOCIALOPS_SANDBOX_URL", "http://127.0.0.1:8765")
+SOCIALOPS_SANDBOX_ADMIN_KEY = env_str("SOCIALOPS_SANDBOX_ADMIN_KEY", "sandbox-admin")
+
+# Celery: the filesystem broker under the data directory unless a broker URL is given.
+_BROKER_DIR = DATA_DIR / "broker"
+CELERY_BROKER_URL = env_str("SOCIALOPS_BROKER_URL", "filesystem://")
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    for _sub in ("queue", "processed", "control"):
+        (_BROKER_DIR / _sub).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_BROKER_DIR / "queue"),
+        "data_folder_out": str(_BROKER_DIR / "queue"),
+        "processed_folder": str(_BROKER_DIR / "processed"),
+        "control_folder": str(_BROKER_DIR / "control"),
+        "store_processed": False,
+    }
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ALWAYS_EAGER = env_bool("SOCIALOPS_TASKS_EAGER", False)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE = {
+    "sync-channels": {
+        "task": "socialops.governance.tasks.sync_all_channels",
+        "schedule": env_int("SOCIALOPS_CHANNEL_SYNC_SECONDS", 60, minimum=5),
+    },
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("SOCIALOPS_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.server": {"level": "WARNING"},
+        # One line per outbound request is noise at INFO; failures are logged by callers.
+        "httpx": {"level": "WARNING"},
+    },
+}

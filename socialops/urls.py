@@ -1,0 +1,11 @@
+"""URL map: the web interface, the API, language switching."""
+
+from django.urls import include, path
+
+from socialops.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("socialops.web.urls")),
+]
