@@ -1,0 +1,1 @@
+"""Bluesky: capabilities as data; the connector class comes in a later issue."""

@@ -1,0 +1,1 @@
+"""Instagram: capabilities as data; the connector class comes in a later issue."""

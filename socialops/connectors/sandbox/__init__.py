@@ -1,0 +1,1 @@
+"""Sandbox: a local social network (HTTP server, audience simulator) and its connector."""

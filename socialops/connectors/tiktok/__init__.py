@@ -1,0 +1,1 @@
+"""TikTok: capabilities as data; the connector class comes in a later issue."""

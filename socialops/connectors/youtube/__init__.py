@@ -1,0 +1,1 @@
+"""YouTube: capabilities as data; the connector class comes in a later issue."""
