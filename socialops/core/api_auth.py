@@ -1,0 +1,84 @@
+"""API authentication (bearer tokens and the UI session) and the error format."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from socialops.core.models import ApiToken, Member
+from socialops.core.services import authenticate_token
+
+
+class BearerToken(HttpBearer):
+    """Authenticate `Authorization: Bearer sot_…` as the token's member."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
+        found = authenticate_token(token)
+        if found is None:
+            return None
+        request.member = found.member  # type: ignore[attr-defined]
+        request.auth_user = found.member.user  # type: ignore[attr-defined]
+        request.auth_via = "api-token"  # type: ignore[attr-defined]
+        return found
+
+
+class MemberSession(SessionAuth):
+    """Authenticate the browser session (with CSRF on writes) as the current member."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        if user is None or getattr(request, "member", None) is None:
+            return None
+        request.auth_via = "session"  # type: ignore[attr-defined]
+        return user
+
+
+def api_member(request: HttpRequest) -> Member:
+    """Return the member an authenticated API request acts as."""
+    member: Member | None = getattr(request, "member", None)
+    if member is None:
+        raise AuthenticationError()
+    return member
+
+
+def _error(api: NinjaAPI, request: HttpRequest, status: int, code: str, message: str,
+           **extra: Any) -> HttpResponse:
+    return api.create_response(request, {"code": code, "message": message, **extra}, status=status)
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    """Make every API error JSON with a stable `code` and a human `message`."""
+
+    @api.exception_handler(AuthenticationError)
+    def unauthorized(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return _error(api, request, 401, "unauthorized",
+                      _("Authentication required: send a valid API token or sign in."))
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return _error(api, request, 403, "forbidden", _("You are not allowed to do this."))
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return _error(api, request, 404, "not_found", _("Not found."))
+
+    @api.exception_handler(NinjaValidationError)
+    def invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        return _error(api, request, 422, "invalid", _("The request is not valid."),
+                      errors=exc.errors)
+
+    @api.exception_handler(DjangoValidationError)
+    def rejected(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+        return _error(api, request, 400, "rejected", " ".join(exc.messages))
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        return _error(api, request, exc.status_code, "error", str(exc))

@@ -1,0 +1,110 @@
+"""The one place that decides who may do what.
+
+Every view, API endpoint and background action asks `can()` (or `require()`),
+never a role name directly. `docs/permissions.md` is generated from ROLE_ACTIONS
+by `socialops manage permissions_doc`, and a test fails when it is out of date.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from socialops.core.models import Member, Organization, Role
+
+
+class Action(StrEnum):
+    """Something a member may be allowed to do."""
+
+    VIEW_ORGANIZATION = "organization.view"
+    MANAGE_ORGANIZATION = "organization.manage"
+    VIEW_MEMBERS = "member.view"
+    MANAGE_MEMBERS = "member.manage"
+    MANAGE_TOKENS = "token.manage"
+    VIEW_CHANNELS = "channel.view"
+    MANAGE_CHANNELS = "channel.manage"
+    MANAGE_CREDENTIALS = "channel.credentials"
+    VIEW_AUDIT = "audit.view"
+
+
+ACTION_LABELS: dict[Action, Any] = {
+    Action.VIEW_ORGANIZATION: _("See the organization"),
+    Action.MANAGE_ORGANIZATION: _("Change the organization's settings"),
+    Action.VIEW_MEMBERS: _("See the members and their roles"),
+    Action.MANAGE_MEMBERS: _("Add members, change roles, deactivate members"),
+    Action.MANAGE_TOKENS: _("Create and revoke API tokens of any member"),
+    Action.VIEW_CHANNELS: _("See the channels (never their credentials)"),
+    Action.MANAGE_CHANNELS: _("Add and change channels, owners and backups"),
+    Action.MANAGE_CREDENTIALS: _("Set or rotate a channel's credentials"),
+    Action.VIEW_AUDIT: _("Read the audit trail"),
+}
+
+_EVERYONE = {Action.VIEW_ORGANIZATION, Action.VIEW_MEMBERS, Action.VIEW_CHANNELS}
+
+ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
+    Role.OWNER: frozenset(Action),
+    Role.ADMIN: frozenset(Action),
+    Role.MANAGER: frozenset(_EVERYONE | {Action.VIEW_AUDIT}),
+    Role.PUBLISHER: frozenset(_EVERYONE),
+    Role.RESPONDER: frozenset(_EVERYONE),
+    Role.CONTRIBUTOR: frozenset(_EVERYONE),
+    Role.APPROVER: frozenset(_EVERYONE),
+    Role.ANALYST: frozenset(_EVERYONE | {Action.VIEW_AUDIT}),
+}
+
+
+def organization_of(obj: object) -> Organization | None:
+    """Return the organization an object belongs to, following `organization`."""
+    if isinstance(obj, Organization):
+        return obj
+    org_id = getattr(obj, "organization_id", None)
+    if org_id is not None:
+        return Organization(pk=org_id)
+    return None
+
+
+def can(member: Member | None, action: Action, obj: object | None = None) -> bool:
+    """Return whether an active member may perform ``action`` (on ``obj`` if given)."""
+    if member is None or not member.is_active or not member.user.is_active:
+        return False
+    if obj is not None:
+        owner = organization_of(obj)
+        if owner is None or owner.pk != member.organization_id:
+            return False
+    return action in ROLE_ACTIONS[Role(member.role)]
+
+
+def require(member: Member | None, action: Action, obj: object | None = None) -> None:
+    """Raise PermissionDenied unless ``can(member, action, obj)``."""
+    if not can(member, action, obj):
+        raise PermissionDenied(str(_("You are not allowed to do this.")))
+
+
+def permissions_table() -> str:
+    """Return the role-by-action table as Markdown (the body of docs/permissions.md)."""
+    with translation.override("en"):
+        return _table()
+
+
+def _table() -> str:
+    roles = list(Role)
+    lines = [
+        "# Permissions",
+        "",
+        "Generated from `socialops/core/permissions.py` by "
+        "`socialops manage permissions_doc`; do not edit by hand.",
+        "",
+        "Every page, API endpoint and job checks these through `can(member, action, obj)`.",
+        "An object of another organization is never visible: pages and the API answer 404.",
+        "",
+        "| action | what it allows | " + " | ".join(r.value for r in roles) + " |",
+        "|---|---|" + "---|" * len(roles),
+    ]
+    for action in Action:
+        marks = " | ".join("yes" if action in ROLE_ACTIONS[r] else "—" for r in roles)
+        lines.append(f"| `{action.value}` | {ACTION_LABELS[action]} | {marks} |")
+    return "\n".join(lines) + "\n"
