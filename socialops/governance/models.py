@@ -1,0 +1,93 @@
+"""Channels (brand accounts on networks) and their encrypted credentials."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from socialops.core.models import Member, Organization
+
+
+class ChannelStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    NEEDS_REAUTH = "needs_reauth", _("Needs reconnection")
+    DISCONNECTED = "disconnected", _("Disconnected")
+    ARCHIVED = "archived", _("Archived")
+
+
+class Transport(models.TextChoices):
+    """Where a channel's connector sends its requests."""
+
+    NETWORK = "network", _("The network's own API")
+    SANDBOX = "sandbox", _("The local sandbox network")
+
+
+class Channel(models.Model):
+    """One brand account on one network, with an owner and a backup owner."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="channels"
+    )
+    network = models.CharField(_("network"), max_length=32)
+    transport = models.CharField(
+        _("transport"), max_length=16, choices=Transport.choices, default=Transport.NETWORK
+    )
+    handle = models.CharField(_("handle"), max_length=200)
+    remote_id = models.CharField(_("remote id"), max_length=200, blank=True)
+    display_name = models.CharField(_("display name"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ChannelStatus.choices, default=ChannelStatus.ACTIVE
+    )
+    region = models.CharField(_("region"), max_length=80, blank=True)
+    business_unit = models.CharField(_("business unit"), max_length=120, blank=True)
+    language = models.CharField(_("language"), max_length=5, blank=True)
+    owner = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="owned_channels", verbose_name=_("owner")
+    )
+    backup_owner = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        related_name="backed_up_channels",
+        verbose_name=_("backup owner"),
+    )
+    followers = models.PositiveBigIntegerField(_("followers"), null=True, blank=True)
+    last_synced_at = models.DateTimeField(_("last synchronised"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["network", "handle"]
+        verbose_name = _("channel")
+        verbose_name_plural = _("channels")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "network", "handle"], name="channel_unique_handle"
+            ),
+            models.CheckConstraint(
+                condition=~Q(owner=F("backup_owner")), name="channel_backup_differs"
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.network}:{self.handle})"
+
+
+class Credential(models.Model):
+    """A channel's secrets, encrypted with the vault; never shown anywhere."""
+
+    channel = models.OneToOneField(Channel, on_delete=models.CASCADE, related_name="credential")
+    ciphertext = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+    rotated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("credential")
+        verbose_name_plural = _("credentials")
+
+    def __str__(self) -> str:
+        return f"credential of channel {self.channel_id}"
+
+    def __repr__(self) -> str:
+        return f"<Credential channel={self.channel_id}>"
