@@ -65,7 +65,7 @@ def test_home_shows_the_organization_at_a_glance(alice_client: Client, world: Wo
     assert "Instagram" in html  # the network's readable label
     assert 'hx-trigger="every 10s"' in html
     assert "Broken one" in html
-    assert "1234 followers" in html
+    assert "1,234 followers" in html
     assert "Administrator" in html and "Community responder" in html
     assert "other.secret" not in html and "Other Corp" not in html
 
