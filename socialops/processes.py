@@ -91,7 +91,9 @@ class Supervisor:
         def _terminate(signum: int, frame: object) -> None:
             raise KeyboardInterrupt
 
+        # Both explicitly: a process started in the background inherits an ignored SIGINT.
         signal.signal(signal.SIGTERM, _terminate)
+        signal.signal(signal.SIGINT, _terminate)
         status = 0
         try:
             while True:
