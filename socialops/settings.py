@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "socialops.core",
     "socialops.governance",
+    "socialops.publishing",
+    "socialops.inbox",
     "socialops.web",
 ]
 

@@ -7,5 +7,7 @@ from socialops.api import api
 urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("publishing/", include("socialops.publishing.urls")),
+    path("inbox/", include("socialops.inbox.urls")),
     path("", include("socialops.web.urls")),
 ]

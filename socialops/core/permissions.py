@@ -29,6 +29,15 @@ class Action(StrEnum):
     MANAGE_CHANNELS = "channel.manage"
     MANAGE_CREDENTIALS = "channel.credentials"
     VIEW_AUDIT = "audit.view"
+    VIEW_POSTS = "post.view"
+    DRAFT_POSTS = "post.draft"
+    SCHEDULE_POSTS = "post.schedule"
+    APPROVE_POSTS = "post.approve"
+    PAUSE_PUBLISHING = "publishing.pause"
+    VIEW_INBOX = "inbox.view"
+    RESPOND = "inbox.respond"
+    ASSIGN_CONVERSATIONS = "inbox.assign"
+    MANAGE_INBOX_SETTINGS = "inbox.manage"
 
 
 ACTION_LABELS: dict[Action, Any] = {
@@ -41,19 +50,36 @@ ACTION_LABELS: dict[Action, Any] = {
     Action.MANAGE_CHANNELS: _("Add and change channels, owners and backups"),
     Action.MANAGE_CREDENTIALS: _("Set or rotate a channel's credentials"),
     Action.VIEW_AUDIT: _("Read the audit trail"),
+    Action.VIEW_POSTS: _("See posts, their variants and the calendar"),
+    Action.DRAFT_POSTS: _("Write and edit drafts"),
+    Action.SCHEDULE_POSTS: _("Schedule, publish and cancel approved posts"),
+    Action.APPROVE_POSTS: _("Approve or reject drafts"),
+    Action.PAUSE_PUBLISHING: _("Pause and resume publishing"),
+    Action.VIEW_INBOX: _("Read the community inbox"),
+    Action.RESPOND: _("Answer conversations"),
+    Action.ASSIGN_CONVERSATIONS: _("Assign conversations to others"),
+    Action.MANAGE_INBOX_SETTINGS: _("Manage saved replies, rules and response-time targets"),
 }
 
 _EVERYONE = {Action.VIEW_ORGANIZATION, Action.VIEW_MEMBERS, Action.VIEW_CHANNELS}
 
+_EVERYONE = _EVERYONE | {Action.VIEW_POSTS}
+_RUN_SOCIAL = {
+    Action.VIEW_AUDIT, Action.DRAFT_POSTS, Action.SCHEDULE_POSTS, Action.APPROVE_POSTS,
+    Action.PAUSE_PUBLISHING, Action.VIEW_INBOX, Action.RESPOND, Action.ASSIGN_CONVERSATIONS,
+    Action.MANAGE_INBOX_SETTINGS,
+}
+
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.OWNER: frozenset(Action),
     Role.ADMIN: frozenset(Action),
-    Role.MANAGER: frozenset(_EVERYONE | {Action.VIEW_AUDIT}),
-    Role.PUBLISHER: frozenset(_EVERYONE),
-    Role.RESPONDER: frozenset(_EVERYONE),
-    Role.CONTRIBUTOR: frozenset(_EVERYONE),
-    Role.APPROVER: frozenset(_EVERYONE),
-    Role.ANALYST: frozenset(_EVERYONE | {Action.VIEW_AUDIT}),
+    Role.MANAGER: frozenset(_EVERYONE | _RUN_SOCIAL),
+    Role.PUBLISHER: frozenset(_EVERYONE | {Action.DRAFT_POSTS, Action.SCHEDULE_POSTS,
+                                           Action.VIEW_INBOX, Action.RESPOND}),
+    Role.RESPONDER: frozenset(_EVERYONE | {Action.VIEW_INBOX, Action.RESPOND}),
+    Role.CONTRIBUTOR: frozenset(_EVERYONE | {Action.DRAFT_POSTS}),
+    Role.APPROVER: frozenset(_EVERYONE | {Action.APPROVE_POSTS, Action.VIEW_INBOX}),
+    Role.ANALYST: frozenset(_EVERYONE | {Action.VIEW_AUDIT, Action.VIEW_INBOX}),
 }
 
 

@@ -2,44 +2,42 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from socialops.core.access import memberships_of
 from socialops.core.models import Member
 from socialops.core.permissions import Action, can
-
-
-@dataclass(frozen=True)
-class MenuItem:
-    """One link of the navigation bar."""
-
-    url_name: str
-    label: str | Promise
-    action: Action
-    # The URL names that highlight this item (its detail pages too).
-    matches: tuple[str, ...]
-
+from socialops.web.menu import MenuItem
 
 # Only modules that exist are listed: a link to a page that does not exist yet
-# would be a promise the product cannot keep.
+# would be a promise the product cannot keep. Each domain app adds its own
+# entries through a `menu_items` attribute on its AppConfig.
 MENU: tuple[MenuItem, ...] = (
-    MenuItem("web:home", _("Home"), Action.VIEW_ORGANIZATION, ("home",)),
-    MenuItem("web:channels", _("Channels"), Action.VIEW_CHANNELS, ("channels", "channel")),
-    MenuItem("web:members", _("Members"), Action.VIEW_MEMBERS, ("members",)),
+    MenuItem("web:home", _("Home"), Action.VIEW_ORGANIZATION, ("home",), order=0),
+    MenuItem("web:channels", _("Channels"), Action.VIEW_CHANNELS, ("channels", "channel"),
+             order=80),
+    MenuItem("web:members", _("Members"), Action.VIEW_MEMBERS, ("members",), order=90),
 )
+
+
+def all_menu_items() -> list[MenuItem]:
+    """Return the web app's entries and those the installed apps declare, in order."""
+    items = list(MENU)
+    for config in apps.get_app_configs():
+        items.extend(getattr(config, "menu_items", ()))
+    return sorted(items, key=lambda item: item.order)
 
 
 def menu_for(member: Member | None, current: str) -> list[dict[str, Any]]:
     """Return the menu entries a member may open, marking the current one."""
     return [
         {"url": reverse(item.url_name), "label": item.label, "active": current in item.matches}
-        for item in MENU
+        for item in all_menu_items()
         if can(member, item.action, member.organization if member else None)
     ]
 

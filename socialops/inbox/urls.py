@@ -1,0 +1,6 @@
+"""URL map of the inbox pages (namespace `inbox`)."""
+
+
+app_name = "inbox"
+
+urlpatterns: list[object] = []

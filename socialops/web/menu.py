@@ -1,0 +1,21 @@
+"""An entry of the navigation bar, declared by the app that owns the page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+
+from socialops.core.permissions import Action
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    """One link of the navigation bar, shown to members allowed ``action``."""
+
+    url_name: str
+    label: str | Promise
+    action: Action
+    # The URL names (without namespace) that highlight this item, detail pages too.
+    matches: tuple[str, ...]
+    order: int = 50
