@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import importlib
+import importlib.util
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -273,7 +275,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("manage", cmd_manage, _("Run a Django management command."))
     p.add_argument("rest", nargs=argparse.REMAINDER)
+    for module_name in APP_COMMANDS:
+        # Each domain app may add subcommands in its own `commands` module:
+        # `register(add)` receives the function that adds a subcommand parser.
+        if importlib.util.find_spec(module_name) is not None:
+            importlib.import_module(module_name).register(add)
     return parser
+
+
+# Apps whose `commands` module adds subcommands (e.g. `socialops bench publish`).
+APP_COMMANDS = ("socialops.publishing.commands", "socialops.inbox.commands")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
