@@ -275,11 +275,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("manage", cmd_manage, _("Run a Django management command."))
     p.add_argument("rest", nargs=argparse.REMAINDER)
+    bench = add("bench", lambda a: 2, _("Run a benchmark; its last output line is JSON."))
+    bench_sub = bench.add_subparsers(dest="bench_command", metavar="SCENARIO", required=True)
+
+    def add_bench(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
+        return add(name, handler, help_text, bench_sub)
+
     for module_name in APP_COMMANDS:
         # Each domain app may add subcommands in its own `commands` module:
-        # `register(add)` receives the function that adds a subcommand parser.
+        # `register(add, add_bench)` receives the functions that add a subcommand
+        # (`socialops NAME`) and a benchmark scenario (`socialops bench NAME`).
         if importlib.util.find_spec(module_name) is not None:
-            importlib.import_module(module_name).register(add)
+            importlib.import_module(module_name).register(add, add_bench)
     return parser
 
 
