@@ -6,7 +6,10 @@ import os
 
 from celery import Celery
 
+from socialops import filesystem_broker
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socialops.settings")
+filesystem_broker.install()
 
 app = Celery("socialops")
 app.config_from_object("django.conf:settings", namespace="CELERY")
