@@ -6,5 +6,19 @@ class PublishingConfig(AppConfig):
     name = "socialops.publishing"
     label = "publishing"
     verbose_name = _("Publishing")
-    # Navigation entries (socialops.web.menu.MenuItem), added when the pages exist.
+    # Navigation entries (socialops.web.menu.MenuItem), set in ready() because the
+    # permissions module imports models, which cannot load before the app registry.
     menu_items: tuple[object, ...] = ()
+
+    def ready(self) -> None:
+        from socialops.core.permissions import Action
+        from socialops.web.menu import MenuItem
+
+        self.menu_items = (
+            MenuItem("publishing:posts", _("Posts"), Action.VIEW_POSTS,
+                     ("posts", "post", "compose"), order=10),
+            MenuItem("publishing:calendar", _("Calendar"), Action.VIEW_POSTS, ("calendar",),
+                     order=20),
+            MenuItem("publishing:pause", _("Pause"), Action.VIEW_POSTS, ("pause", "resume"),
+                     order=30),
+        )

@@ -1,1 +1,236 @@
-"""Models of the publishing app."""
+"""Posts, their per-channel variants, publish attempts, approvals and publishing pauses."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from socialops.core.models import Member, Organization
+from socialops.governance.models import Channel
+
+# Placements a post can be published to; comment and dm are answers, not posts.
+PUBLISHABLE_PLACEMENTS = ("feed", "story", "reel", "short", "thread")
+
+
+class VariantStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    APPROVED = "approved", _("Approved")
+    SCHEDULED = "scheduled", _("Scheduled")
+    PUBLISHING = "publishing", _("Publishing")
+    PUBLISHED = "published", _("Published")
+    FAILED = "failed", _("Failed")
+    UNKNOWN = "unknown", _("Outcome unknown")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# A variant in one of these states can still be edited by its authors.
+EDITABLE_STATUSES = frozenset({
+    VariantStatus.DRAFT, VariantStatus.IN_REVIEW, VariantStatus.APPROVED,
+    VariantStatus.SCHEDULED, VariantStatus.FAILED,
+})
+# The dispatcher owns a variant in these states; people can only watch.
+FINAL_STATUSES = frozenset({VariantStatus.PUBLISHED, VariantStatus.CANCELLED})
+
+
+class Post(models.Model):
+    """The master content a team writes once, published through its variants."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="posts")
+    author = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="posts",
+        verbose_name=_("author"),
+    )
+    text = models.TextField(_("text"), blank=True)
+    link = models.URLField(_("link"), max_length=2000, blank=True)
+    labels = models.JSONField(_("labels"), default=list, blank=True)
+    is_paid = models.BooleanField(_("paid"), default=False)
+    notes = models.TextField(_("internal notes"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        indexes = [models.Index(fields=["organization", "-created_at"])]
+
+    def __str__(self) -> str:
+        first_line = self.text.strip().splitlines()[0] if self.text.strip() else ""
+        return f"#{self.pk} {first_line[:60]}"
+
+
+def new_idempotency_key() -> str:
+    """Return a fresh key; a variant keeps its key for every attempt."""
+    return f"so-{uuid.uuid4().hex}"
+
+
+class Variant(models.Model):
+    """One publication of a post on one channel and placement, with its own text."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="variants")
+    # Copied from the post so that the dispatcher's claim can read the pause flags
+    # without a join through the post.
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="variants"
+    )
+    channel = models.ForeignKey(
+        Channel, on_delete=models.PROTECT, related_name="variants", verbose_name=_("channel")
+    )
+    placement = models.CharField(_("placement"), max_length=16)
+    text = models.TextField(_("text"), blank=True)
+    first_comment = models.TextField(_("first comment"), blank=True)
+    scheduled_at = models.DateTimeField(_("scheduled for"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=VariantStatus.choices, default=VariantStatus.DRAFT
+    )
+    idempotency_key = models.CharField(max_length=64, unique=True, default=new_idempotency_key,
+                                       editable=False)
+    remote_id = models.CharField(_("remote id"), max_length=200, blank=True)
+    remote_url = models.URLField(_("remote URL"), max_length=2000, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    attempt_count = models.PositiveIntegerField(_("attempts"), default=0)
+    # When the dispatcher may next take the variant: the schedule time, then retry times.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claim_token = models.CharField(max_length=64, blank=True)
+    claimed_by = models.CharField(max_length=200, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=1000, blank=True)
+    last_error_code = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["post", "channel__network", "channel__handle", "placement"]
+        verbose_name = _("variant")
+        verbose_name_plural = _("variants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "channel", "placement"], name="variant_unique_placement"
+            ),
+        ]
+        indexes = [
+            # The dispatcher's claim: due rows by status and time.
+            models.Index(fields=["status", "next_attempt_at"], name="variant_due"),
+            # The dispatcher's lease sweep.
+            models.Index(fields=["status", "lease_expires_at"], name="variant_lease"),
+            models.Index(fields=["organization", "status", "scheduled_at"],
+                         name="variant_org_calendar"),
+        ]
+
+    def __str__(self) -> str:
+        return f"post {self.post_id} on {self.channel_id}/{self.placement}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+
+class ApprovalDecision(models.Model):
+    """One reviewer's decision on a variant at one step of its approval.
+
+    This slice has a single step; `step` keeps room for ordered multi-step policies.
+    """
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="decisions")
+    step = models.PositiveSmallIntegerField(default=1)
+    reviewer = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True,
+                                 related_name="approval_decisions")
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("approval decision")
+        verbose_name_plural = _("approval decisions")
+
+    def __str__(self) -> str:
+        return f"{self.decision} variant {self.variant_id} step {self.step}"
+
+
+class AttemptOutcome(models.TextChoices):
+    PENDING = "pending", _("In progress")
+    PUBLISHED = "published", _("Published")
+    RECONCILED = "reconciled", _("Found already published")
+    RETRY = "retry", _("Will retry")
+    RATE_LIMITED = "rate_limited", _("Rate limited")
+    FAILED = "failed", _("Failed")
+    AUTH_EXPIRED = "auth_expired", _("Channel needs reconnection")
+    UNKNOWN = "unknown", _("Outcome unknown")
+
+
+class PublishAttempt(models.Model):
+    """One try at publishing a variant, written before the network is called."""
+
+    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="attempts")
+    number = models.PositiveIntegerField()
+    idempotency_key = models.CharField(max_length=64)
+    worker = models.CharField(max_length=200, blank=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=16, choices=AttemptOutcome.choices,
+                               default=AttemptOutcome.PENDING)
+    error = models.CharField(max_length=1000, blank=True)
+    error_code = models.CharField(max_length=40, blank=True)
+    remote_id = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["variant", "number"]
+        verbose_name = _("publish attempt")
+        verbose_name_plural = _("publish attempts")
+        constraints = [
+            models.UniqueConstraint(fields=["variant", "number"], name="attempt_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"attempt {self.number} of variant {self.variant_id}: {self.outcome}"
+
+
+class PublishingPause(models.Model):
+    """Stop publications starting, for a whole organization or for one channel."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE,
+                                     related_name="publishing_pauses")
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, null=True, blank=True,
+                                related_name="publishing_pauses", verbose_name=_("channel"))
+    reason = models.CharField(_("reason"), max_length=500)
+    paused_by = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True,
+                                  related_name="+")
+    paused_at = models.DateTimeField(_("paused at"))
+    resumed_by = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    resumed_at = models.DateTimeField(_("resumed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-paused_at", "-pk"]
+        verbose_name = _("publishing pause")
+        verbose_name_plural = _("publishing pauses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization"], condition=Q(channel__isnull=True, resumed_at__isnull=True),
+                name="pause_one_active_per_org",
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "channel"],
+                condition=Q(channel__isnull=False, resumed_at__isnull=True),
+                name="pause_one_active_per_channel",
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "resumed_at"], name="pause_active")]
+
+    def __str__(self) -> str:
+        scope = f"channel {self.channel_id}" if self.channel_id else "organization"
+        return f"pause of {scope} since {self.paused_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.resumed_at is None

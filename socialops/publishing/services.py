@@ -1,0 +1,318 @@
+"""Every change people make to posts and variants; each one checked and audited."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from socialops.core import audit
+from socialops.core.actors import Actor
+from socialops.core.models import Member
+from socialops.core.permissions import Action, require
+from socialops.governance.models import Channel, ChannelStatus
+from socialops.publishing.models import (
+    ApprovalDecision,
+    Post,
+    PublishAttempt,
+    Variant,
+    VariantStatus,
+)
+from socialops.publishing.validation import (
+    Check,
+    check_variant,
+    placement_label,
+    publishable_placements,
+)
+
+MAX_LABELS = 20
+# A time a few seconds ahead is "now" for a person, but too late for the dispatcher.
+MIN_LEAD = timedelta(seconds=5)
+
+
+# Reading, always within the member's organization
+
+
+def posts_for(member: Member) -> QuerySet[Post]:
+    """Return the posts a member may see, with their variants and channels."""
+    require(member, Action.VIEW_POSTS, member.organization)
+    variants = Variant.objects.select_related("channel").order_by(
+        "channel__network", "channel__handle", "placement")
+    return (
+        Post.objects.filter(organization_id=member.organization_id)
+        .select_related("author__user")
+        .prefetch_related(Prefetch("variants", queryset=variants))
+    )
+
+
+def get_post_for_member(member: Member, post_id: int) -> Post:
+    """Return one post of the member's organization, or raise Http404."""
+    post = posts_for(member).filter(pk=post_id).first()
+    if post is None:
+        raise Http404
+    return post
+
+
+def get_variant_for_member(member: Member, variant_id: int) -> Variant:
+    """Return one variant of the member's organization with its attempts, or raise Http404."""
+    require(member, Action.VIEW_POSTS, member.organization)
+    variant = (
+        Variant.objects.filter(organization_id=member.organization_id, pk=variant_id)
+        .select_related("channel", "post")
+        .prefetch_related(
+            Prefetch("attempts", queryset=PublishAttempt.objects.order_by("number")),
+            Prefetch("decisions",
+                     queryset=ApprovalDecision.objects.select_related("reviewer__user")),
+        )
+        .first()
+    )
+    if variant is None:
+        raise Http404
+    return variant
+
+
+def check_of(variant: Variant) -> Check:
+    """Return the validation of a variant against its channel's network."""
+    return check_variant(variant.channel.network, variant.placement, variant.text,
+                         first_comment=variant.first_comment)
+
+
+def _snapshot(variant: Variant) -> dict[str, Any]:
+    return {
+        "channel": variant.channel_id, "placement": variant.placement, "status": variant.status,
+        "text": variant.text, "first_comment": variant.first_comment,
+        "scheduled_at": variant.scheduled_at,
+    }
+
+
+def _locked_variants(post: Post, statuses: Iterable[str] | None = None,
+                     ids: Iterable[int] | None = None) -> list[Variant]:
+    """Lock and return the post's variants (optionally only some statuses or ids)."""
+    query = Variant.objects.select_for_update().filter(post=post).select_related("channel")
+    if statuses is not None:
+        query = query.filter(status__in=list(statuses))
+    if ids is not None:
+        query = query.filter(pk__in=list(ids))
+    return list(query.order_by("pk"))
+
+
+def _set_status(variants: Sequence[Variant], status: str, **fields: Any) -> None:
+    for variant in variants:
+        variant.status = status
+        for name, value in fields.items():
+            setattr(variant, name, value)
+        variant.save(update_fields=["status", *fields, "updated_at"])
+
+
+# Writing posts and variants
+
+
+def _clean_labels(labels: Iterable[str]) -> list[str]:
+    cleaned = []
+    for label in labels:
+        label = label.strip()[:50]
+        if label and label not in cleaned:
+            cleaned.append(label)
+    if len(cleaned) > MAX_LABELS:
+        raise ValidationError(_("A post can have at most %(n)d labels.") % {"n": MAX_LABELS})
+    return cleaned
+
+
+def _targets(member: Member, targets: Sequence[tuple[int, str]]) -> list[tuple[Channel, str]]:
+    """Resolve (channel id, placement) pairs within the member's organization."""
+    if not targets:
+        raise ValidationError(_("Choose at least one channel."))
+    ids = {channel_id for channel_id, _placement in targets}
+    channels = {c.pk: c for c in Channel.objects.filter(
+        organization_id=member.organization_id, pk__in=ids)}
+    resolved = []
+    for channel_id, placement in dict.fromkeys(targets):
+        channel = channels.get(channel_id)
+        if channel is None:
+            raise Http404
+        if channel.status == ChannelStatus.ARCHIVED:
+            raise ValidationError(_("%(channel)s is archived: choose another channel.")
+                                  % {"channel": channel.display_name})
+        if placement not in publishable_placements(channel.network):
+            raise ValidationError(
+                _("%(channel)s cannot publish a %(placement)s.")
+                % {"channel": channel.display_name, "placement": placement_label(placement)})
+        resolved.append((channel, placement))
+    return resolved
+
+
+@transaction.atomic
+def create_post(
+    member: Member,
+    actor: Actor,
+    *,
+    text: str,
+    targets: Sequence[tuple[int, str]],
+    link: str = "",
+    labels: Iterable[str] = (),
+    is_paid: bool = False,
+    notes: str = "",
+) -> Post:
+    """Write a draft post with one variant per (channel id, placement), text copied in."""
+    require(member, Action.DRAFT_POSTS, member.organization)
+    resolved = _targets(member, targets)
+    post = Post.objects.create(
+        organization_id=member.organization_id, author=member, text=text.strip(),
+        link=link.strip(), labels=_clean_labels(labels), is_paid=is_paid, notes=notes.strip(),
+    )
+    variants = [
+        Variant.objects.create(post=post, organization_id=post.organization_id, channel=channel,
+                               placement=placement, text=post.text)
+        for channel, placement in resolved
+    ]
+    audit.record(member.organization, actor, "post.create", post, after={
+        "text": post.text, "link": post.link, "labels": post.labels, "is_paid": post.is_paid,
+        "variants": [[v.channel_id, v.placement] for v in variants],
+    })
+    return post
+
+
+@transaction.atomic
+def edit_variant(
+    member: Member, actor: Actor, variant: Variant, *, text: str,
+    first_comment: str | None = None,
+) -> Variant:
+    """Change a variant's text; a change to an approved or scheduled one needs review again."""
+    require(member, Action.DRAFT_POSTS, variant)
+    locked = Variant.objects.select_for_update().select_related("channel").get(pk=variant.pk)
+    if not locked.is_editable:
+        raise ValidationError(_("A variant that is %(status)s can no longer be edited.")
+                              % {"status": locked.get_status_display()})
+    before = _snapshot(locked)
+    locked.text = text
+    if first_comment is not None:
+        locked.first_comment = first_comment
+    if before["text"] == locked.text and before["first_comment"] == locked.first_comment:
+        return locked
+    if locked.status in (VariantStatus.APPROVED, VariantStatus.SCHEDULED):
+        locked.status = VariantStatus.IN_REVIEW
+        locked.next_attempt_at = None
+    elif locked.status == VariantStatus.FAILED:
+        locked.status = VariantStatus.DRAFT
+    locked.save()
+    audit.record(member.organization, actor, "variant.edit", locked, before=before,
+                 after=_snapshot(locked))
+    return locked
+
+
+def _require_valid(variants: Sequence[Variant]) -> None:
+    messages = []
+    for variant in variants:
+        check = check_of(variant)
+        messages += [f"{variant.channel.display_name} ({placement_label(variant.placement)}): {p}"
+                     for p in check.problems]
+    if messages:
+        raise ValidationError(messages)
+
+
+def _audit_transition(member: Member, actor: Actor, post: Post, action: str,
+                      variants: Sequence[Variant], **extra: Any) -> None:
+    audit.record(member.organization, actor, action, post, after={
+        "variants": [v.pk for v in variants], **extra})
+
+
+@transaction.atomic
+def submit_for_review(member: Member, actor: Actor, post: Post) -> list[Variant]:
+    """Send the post's drafts to the approvers, once they fit their networks."""
+    require(member, Action.DRAFT_POSTS, post)
+    variants = _locked_variants(post, [VariantStatus.DRAFT])
+    if not variants:
+        raise ValidationError(_("There is no draft to submit."))
+    _require_valid(variants)
+    _set_status(variants, VariantStatus.IN_REVIEW)
+    _audit_transition(member, actor, post, "post.submit", variants)
+    return variants
+
+
+@transaction.atomic
+def approve(member: Member, actor: Actor, post: Post, *, comment: str = "",
+            variant_ids: Iterable[int] | None = None) -> list[Variant]:
+    """Approve the variants in review (all of them unless some ids are given)."""
+    require(member, Action.APPROVE_POSTS, post)
+    variants = _locked_variants(post, [VariantStatus.IN_REVIEW], variant_ids)
+    if not variants:
+        raise ValidationError(_("Nothing is waiting for approval."))
+    _set_status(variants, VariantStatus.APPROVED)
+    ApprovalDecision.objects.bulk_create(
+        ApprovalDecision(variant=v, reviewer=member, decision=ApprovalDecision.Decision.APPROVED,
+                         comment=comment.strip()) for v in variants)
+    _audit_transition(member, actor, post, "post.approve", variants, comment=comment.strip())
+    return variants
+
+
+@transaction.atomic
+def reject(member: Member, actor: Actor, post: Post, *, comment: str,
+           variant_ids: Iterable[int] | None = None) -> list[Variant]:
+    """Send the variants in review back to draft, with a comment saying why."""
+    require(member, Action.APPROVE_POSTS, post)
+    comment = comment.strip()
+    if not comment:
+        raise ValidationError(_("Say why you reject it, so the author knows what to change."))
+    variants = _locked_variants(post, [VariantStatus.IN_REVIEW], variant_ids)
+    if not variants:
+        raise ValidationError(_("Nothing is waiting for approval."))
+    _set_status(variants, VariantStatus.DRAFT)
+    ApprovalDecision.objects.bulk_create(
+        ApprovalDecision(variant=v, reviewer=member, decision=ApprovalDecision.Decision.REJECTED,
+                         comment=comment) for v in variants)
+    _audit_transition(member, actor, post, "post.reject", variants, comment=comment)
+    return variants
+
+
+@transaction.atomic
+def schedule(member: Member, actor: Actor, post: Post, when: datetime, *,
+             variant_ids: Iterable[int] | None = None) -> list[Variant]:
+    """Schedule approved (or rescheduled) variants to go out at ``when``."""
+    require(member, Action.SCHEDULE_POSTS, post)
+    if timezone.is_naive(when):
+        raise ValidationError(_("Give the time with its time zone."))
+    if when < timezone.now() + MIN_LEAD:
+        raise ValidationError(_("Choose a time in the future."))
+    variants = _locked_variants(
+        post, [VariantStatus.APPROVED, VariantStatus.SCHEDULED], variant_ids)
+    if not variants:
+        raise ValidationError(_("Only approved variants can be scheduled."))
+    _require_valid(variants)
+    _set_status(variants, VariantStatus.SCHEDULED, scheduled_at=when, next_attempt_at=when,
+                last_error="", last_error_code="")
+    _audit_transition(member, actor, post, "post.schedule", variants, scheduled_at=when)
+    return variants
+
+
+CANCELLABLE = (
+    VariantStatus.DRAFT, VariantStatus.IN_REVIEW, VariantStatus.APPROVED,
+    VariantStatus.SCHEDULED, VariantStatus.FAILED,
+)
+
+
+@transaction.atomic
+def cancel(member: Member, actor: Actor, post: Post, *,
+           variant_ids: Iterable[int] | None = None) -> list[Variant]:
+    """Cancel variants that have not started publishing."""
+    require(member, Action.SCHEDULE_POSTS, post)
+    variants = _locked_variants(post, CANCELLABLE, variant_ids)
+    if not variants:
+        raise ValidationError(_("Nothing can be cancelled: the variants are published, "
+                                "publishing or already cancelled."))
+    # The conditional update is what wins against a dispatcher claiming at the same moment.
+    changed = Variant.objects.filter(pk__in=[v.pk for v in variants],
+                                     status__in=CANCELLABLE).update(
+        status=VariantStatus.CANCELLED, next_attempt_at=None, updated_at=timezone.now())
+    if changed != len(variants):
+        raise ValidationError(_("A variant started publishing meanwhile; try again."))
+    for variant in variants:
+        variant.status = VariantStatus.CANCELLED
+    _audit_transition(member, actor, post, "post.cancel", variants)
+    return variants
