@@ -99,6 +99,7 @@ def demo(*, host: str, port: int, sandbox_port: int, seed_only: bool) -> int:
     sandbox_url = f"http://127.0.0.1:{sandbox_port}"
     os.environ["SOCIALOPS_SANDBOX_URL"] = sandbox_url
     os.environ.setdefault("SOCIALOPS_CHANNEL_SYNC_SECONDS", "15")
+    os.environ.setdefault("SOCIALOPS_INBOX_POLL_SECONDS", "5")
     supervisor = Supervisor()
     supervisor.start(sandbox_child("127.0.0.1", sandbox_port, simulate=not seed_only),
                      wait_ready=60)

@@ -6,5 +6,15 @@ class InboxConfig(AppConfig):
     name = "socialops.inbox"
     label = "inbox"
     verbose_name = _("Community inbox")
-    # Navigation entries (socialops.web.menu.MenuItem), added when the pages exist.
+    # Navigation entries (socialops.web.menu.MenuItem), set in ready(): the permissions
+    # module imports models, which cannot load while the app registry is being built.
     menu_items: tuple[object, ...] = ()
+
+    def ready(self) -> None:
+        from socialops.core.permissions import Action
+        from socialops.web.menu import MenuItem
+
+        self.menu_items = (
+            MenuItem("inbox:conversations", _("Inbox"), Action.VIEW_INBOX,
+                     ("conversations", "conversation"), order=40),
+        )

@@ -1,1 +1,230 @@
-"""Models of the inbox app."""
+"""Contacts, conversations, messages and the per-channel poll state of the community inbox."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from socialops.core.models import Member, Organization
+from socialops.governance.models import Channel
+
+
+class Kind(models.TextChoices):
+    COMMENT = "comment", _("Comment")
+    MENTION = "mention", _("Mention")
+    DM = "dm", _("Direct message")
+
+
+class Status(models.TextChoices):
+    OPEN = "open", _("Open")
+    SNOOZED = "snoozed", _("Snoozed")
+    CLOSED = "closed", _("Closed")
+
+
+class Sentiment(models.TextChoices):
+    POSITIVE = "positive", _("Positive")
+    NEUTRAL = "neutral", _("Neutral")
+    NEGATIVE = "negative", _("Negative")
+
+
+class Priority(models.IntegerChoices):
+    LOW = 0, _("Low")
+    NORMAL = 1, _("Normal")
+    HIGH = 2, _("High")
+    URGENT = 3, _("Urgent")
+
+
+class Direction(models.TextChoices):
+    IN = "in", _("Received")
+    OUT = "out", _("Sent")
+
+
+class Delivery(models.TextChoices):
+    """Where an outgoing message stands; inbound messages stay at RECEIVED."""
+
+    RECEIVED = "received", _("Received")
+    PENDING = "pending", _("Sending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Not sent")
+
+
+class Contact(models.Model):
+    """A person (or account) on one network who wrote to the organization."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="inbox_contacts"
+    )
+    network = models.CharField(_("network"), max_length=32)
+    remote_handle = models.CharField(_("handle"), max_length=200)
+    display_name = models.CharField(_("name"), max_length=200, blank=True)
+    first_seen_at = models.DateTimeField(_("first seen"))
+    last_seen_at = models.DateTimeField(_("last seen"))
+    notes = models.TextField(_("notes"), blank=True)
+    is_vip = models.BooleanField(_("VIP"), default=False)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "network", "remote_handle"], name="contact_unique_handle"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.remote_handle
+
+    @property
+    def first_name(self) -> str:
+        return (self.display_name or self.remote_handle).split(" ")[0]
+
+
+class Conversation(models.Model):
+    """A thread on one channel: a comment thread, a mention or a DM thread."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="conversations"
+    )
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="conversations")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    thread_key = models.CharField(max_length=255)
+    contact = models.ForeignKey(
+        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="conversations"
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.OPEN
+    )
+    assignee = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="assigned_conversations", verbose_name=_("assignee"),
+    )
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.NORMAL
+    )
+    language = models.CharField(_("language"), max_length=8, default="unknown")
+    sentiment = models.CharField(
+        _("sentiment"), max_length=10, choices=Sentiment.choices, default=Sentiment.NEUTRAL
+    )
+    sentiment_score = models.FloatField(default=0.0)
+    urgent = models.BooleanField(_("urgent"), default=False)
+    spam = models.BooleanField(_("spam"), default=False)
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    excerpt = models.CharField(max_length=280, blank=True)
+    message_count = models.PositiveIntegerField(default=0)
+    post_remote_id = models.CharField(_("post"), max_length=200, blank=True)
+    first_inbound_at = models.DateTimeField(_("first message"))
+    last_inbound_at = models.DateTimeField(_("last message"))
+    first_response_due_at = models.DateTimeField(_("first response due"), null=True, blank=True)
+    first_responded_at = models.DateTimeField(_("first answered"), null=True, blank=True)
+    # The response the contact is waiting for now (cleared when a reply goes out).
+    response_due_at = models.DateTimeField(_("response due"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("conversation")
+        verbose_name_plural = _("conversations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "thread_key"], name="conversation_unique_thread"
+            )
+        ]
+        indexes = [
+            # The queues: open (or closed…) conversations, newest activity first.
+            models.Index(fields=["organization", "status", "-last_inbound_at"],
+                         name="inbox_queue_idx"),
+            models.Index(fields=["organization", "assignee", "status", "-last_inbound_at"],
+                         name="inbox_assignee_idx"),
+            models.Index(fields=["organization", "urgent", "status"], name="inbox_urgent_idx"),
+            # The live cursor: what is new since the id the page last saw.
+            models.Index(fields=["organization", "id"], name="inbox_cursor_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.thread_key} ({self.status})"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.response_due_at is not None and self.response_due_at <= timezone.now()
+
+
+class Message(models.Model):
+    """One message of a conversation, received from the network or sent by the team."""
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="messages"
+    )
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+")
+    # Blank for an outgoing message until the network has accepted it.
+    remote_id = models.CharField(max_length=200, blank=True)
+    parent_remote_id = models.CharField(max_length=200, blank=True)
+    direction = models.CharField(max_length=3, choices=Direction.choices, default=Direction.IN)
+    author_handle = models.CharField(max_length=200, blank=True)
+    author_name = models.CharField(max_length=200, blank=True)
+    sent_by = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField()
+    language = models.CharField(max_length=8, default="unknown")
+    sentiment = models.CharField(max_length=10, choices=Sentiment.choices,
+                                 default=Sentiment.NEUTRAL)
+    sentiment_score = models.FloatField(default=0.0)
+    spam = models.BooleanField(default=False)
+    urgent = models.BooleanField(default=False)
+    urgent_reasons = models.JSONField(default=list, blank=True)
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices,
+                                                default=Priority.NORMAL)
+    edited = models.BooleanField(default=False)
+    deleted = models.BooleanField(default=False)
+    raw = models.JSONField(default=dict, blank=True)
+    # Outgoing messages: delivery through the connector, exactly once.
+    idempotency_key = models.CharField(max_length=80, blank=True)
+    delivery = models.CharField(max_length=10, choices=Delivery.choices,
+                                default=Delivery.RECEIVED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=500, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    url = models.URLField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "remote_id"], condition=~Q(remote_id=""),
+                name="message_unique_remote_id",
+            ),
+            models.UniqueConstraint(
+                fields=["idempotency_key"], condition=~Q(idempotency_key=""),
+                name="message_unique_idempotency_key",
+            ),
+        ]
+        indexes = [models.Index(fields=["conversation", "created_at"], name="inbox_thread_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.direction} {self.remote_id or self.pk}"
+
+
+class ChannelPoll(models.Model):
+    """Where polling of one channel's inbox stands, and who holds it right now."""
+
+    channel = models.OneToOneField(Channel, on_delete=models.CASCADE, related_name="inbox_poll")
+    cursor = models.CharField(max_length=500, blank=True)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    next_poll_at = models.DateTimeField(null=True, blank=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    items_ingested = models.PositiveBigIntegerField(default=0)
+    lease_owner = models.CharField(max_length=64, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inbox poll state")
+        verbose_name_plural = _("inbox poll states")
+        indexes = [models.Index(fields=["next_poll_at"], name="inbox_poll_due_idx")]
+
+    def __str__(self) -> str:
+        return f"poll of channel {self.channel_id}"

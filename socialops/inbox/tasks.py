@@ -1,0 +1,32 @@
+"""Jobs of the inbox: poll channels, deliver replies. Each is safe to run twice."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from socialops.inbox.services.delivery import deliver_reply
+from socialops.inbox.services.polling import due_channels, poll_channel
+
+
+@shared_task
+def poll_inboxes() -> int:
+    """Queue one poll per active channel that is due (beat runs this)."""
+    ids = due_channels()
+    for channel_id in ids:
+        poll_inbox.delay(channel_id)
+    return len(ids)
+
+
+@shared_task
+def poll_inbox(channel_id: int) -> int:
+    """Ingest what is new on one channel; return how many messages were stored."""
+    return poll_channel(channel_id).ingested
+
+
+@shared_task
+def send_reply(message_id: int) -> str:
+    """Deliver one outgoing reply; a copy of this task delivered twice sends nothing more."""
+    outcome = deliver_reply(message_id)
+    if outcome.retry_in is not None:
+        send_reply.apply_async((message_id,), countdown=outcome.retry_in)
+    return outcome.status
