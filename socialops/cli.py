@@ -291,7 +291,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # Apps whose `commands` module adds subcommands (e.g. `socialops bench publish`).
-APP_COMMANDS = ("socialops.publishing.commands", "socialops.inbox.commands")
+APP_COMMANDS = (
+    "socialops.publishing.commands",
+    "socialops.inbox.commands",
+    "socialops.listening.commands",
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
