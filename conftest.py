@@ -23,6 +23,16 @@ def _jobs_run_inline() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _english_by_default() -> Iterator[None]:
+    """Start every test in English: a French request leaves French active in the thread."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     """Hash test passwords cheaply; production keeps Django's slow default."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -8,6 +8,8 @@ from socialops import __version__
 from socialops.core.api import router as core_router
 from socialops.core.api_auth import BearerToken, MemberSession, install_error_handlers
 from socialops.governance.api import router as governance_router
+from socialops.inbox.api import router as inbox_router
+from socialops.publishing.api import router as publishing_router
 
 api = NinjaAPI(
     title="socialops API",
@@ -20,3 +22,5 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/", core_router)
 api.add_router("/", governance_router)
+api.add_router("/", publishing_router)
+api.add_router("/", inbox_router)

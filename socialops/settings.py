@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "socialops.governance",
     "socialops.publishing",
     "socialops.inbox",
+    "socialops.listening",
     "socialops.web",
 ]
 
@@ -204,6 +205,19 @@ CELERY_BEAT_SCHEDULE = {
     "sync-channels": {
         "task": "socialops.governance.tasks.sync_all_channels",
         "schedule": env_int("SOCIALOPS_CHANNEL_SYNC_SECONDS", 60, minimum=5),
+    },
+    # docs/adr/0002: the dispatcher claims due publications every second; a run that
+    # waited in the queue longer than that is dropped, the next one does its work.
+    "publishing-dispatch": {
+        "task": "socialops.publishing.tasks.dispatch_due",
+        "schedule": 1.0,
+        "options": {"expires": 5},
+    },
+    # The inbox: queue a poll of every channel that is due (socialops.inbox.services.polling).
+    "poll-inboxes": {
+        "task": "socialops.inbox.tasks.poll_inboxes",
+        "schedule": env_int("SOCIALOPS_INBOX_POLL_SECONDS", 30, minimum=2),
+        "options": {"expires": 30},
     },
 }
 

@@ -151,10 +151,11 @@ def test_members_page_lists_members_and_roles(alice_client: Client, world: World
 
 def test_navbar_shows_only_existing_modules(alice_client: Client) -> None:
     html = alice_client.get(reverse("web:home")).content.decode()
-    for path in ("/channels/", "/members/"):
+    for path in ("/channels/", "/members/", reverse("inbox:conversations"),
+                 reverse("publishing:posts"), reverse("publishing:calendar")):
         assert f'href="{path}"' in html
-    for future in ("Inbox", "Publishing", "Calendar", "Listening"):
-        assert future not in html
+    # Listening has no page yet, so it is not in the menu.
+    assert "Listening" not in html
 
 
 def test_channels_page_query_count(
