@@ -50,6 +50,8 @@ class Score:
     delays_minutes: list[float]
     false_alarms: int
     weeks: float
+    # From the labelled anomaly point inside each found window (negative: before it).
+    label_delays_minutes: tuple[float, ...] = ()
 
     def as_dict(self) -> dict[str, float | int | None]:
         return {
@@ -57,6 +59,8 @@ class Score:
             "found": self.found,
             "median_delay_min": round(statistics.median(self.delays_minutes), 1)
             if self.delays_minutes else None,
+            "median_delay_from_label_min": round(statistics.median(self.label_delays_minutes), 1)
+            if self.label_delays_minutes else None,
             "false_alarms": self.false_alarms,
             "series_weeks": round(self.weeks, 1),
             "false_alarms_per_week": round(self.false_alarms / self.weeks, 3)
@@ -65,17 +69,19 @@ class Score:
 
 
 def score(alerts: list[Alert], windows: list[tuple[datetime, datetime]],
-          span: tuple[datetime, datetime]) -> Score:
+          span: tuple[datetime, datetime], labels: list[datetime] | None = None) -> Score:
     """Count windows with an alert inside, delays from window start, alarms outside."""
-    found, delays = 0, []
+    found, delays, label_delays = 0, [], []
     for start, end in windows:
         inside = [a.timestamp for a in alerts if start <= a.timestamp <= end]
         if inside:
             found += 1
             delays.append((min(inside) - start).total_seconds() / 60)
+            label_delays.extend((min(inside) - label).total_seconds() / 60
+                                for label in labels or () if start <= label <= end)
     outside = [a for a in alerts if not any(s <= a.timestamp <= e for s, e in windows)]
     weeks = (span[1] - span[0]) / WEEK
-    return Score(len(windows), found, delays, len(outside), weeks)
+    return Score(len(windows), found, delays, len(outside), weeks, tuple(label_delays))
 
 
 def _parse_stamp(text: str) -> datetime:
@@ -85,17 +91,21 @@ def _parse_stamp(text: str) -> datetime:
 def evaluate_nab(data_dir: Path, make: Callable[[], Detector]) -> dict[str, object]:
     """Score a fresh detector per NAB realTweets series against the labelled windows."""
     windows = json.loads((data_dir / "windows.json").read_text(encoding="utf-8"))
+    labels_file = data_dir / "labels.json"
+    labels = json.loads(labels_file.read_text(encoding="utf-8")) if labels_file.exists() else {}
     total = Score(0, 0, [], 0, 0.0)
     per_series = {}
     for name in sorted(windows):
         series = read_series(data_dir / name)
         spans = [(_parse_stamp(a), _parse_stamp(b)) for a, b in windows[name]]
-        result = score(run(make(), series), spans, (series[0][0], series[-1][0]))
+        points = [_parse_stamp(stamp) for stamp in labels.get(name, [])]
+        result = score(run(make(), series), spans, (series[0][0], series[-1][0]), points)
         per_series[name] = {"found": result.found, "windows": result.windows,
                             "false_alarms": result.false_alarms}
         total = Score(total.windows + result.windows, total.found + result.found,
                       total.delays_minutes + result.delays_minutes,
-                      total.false_alarms + result.false_alarms, total.weeks + result.weeks)
+                      total.false_alarms + result.false_alarms, total.weeks + result.weeks,
+                      total.label_delays_minutes + result.label_delays_minutes)
     return {**total.as_dict(), "per_series": per_series}
 
 
