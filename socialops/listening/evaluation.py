@@ -71,7 +71,9 @@ class Score:
 def score(alerts: list[Alert], windows: list[tuple[datetime, datetime]],
           span: tuple[datetime, datetime], labels: list[datetime] | None = None) -> Score:
     """Count windows with an alert inside, delays from window start, alarms outside."""
-    found, delays, label_delays = 0, [], []
+    found = 0
+    delays: list[float] = []
+    label_delays: list[float] = []
     for start, end in windows:
         inside = [a.timestamp for a in alerts if start <= a.timestamp <= end]
         if inside:
