@@ -292,6 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Apps whose `commands` module adds subcommands (e.g. `socialops bench publish`).
 APP_COMMANDS = (
+    "socialops.governance.commands",
     "socialops.publishing.commands",
     "socialops.inbox.commands",
     "socialops.listening.commands",
