@@ -180,6 +180,11 @@ SOCIALOPS_KEY_FILE = DATA_DIR / "fernet.keys"
 SOCIALOPS_SANDBOX_URL = env_str("SOCIALOPS_SANDBOX_URL", "http://127.0.0.1:8765")
 SOCIALOPS_SANDBOX_ADMIN_KEY = env_str("SOCIALOPS_SANDBOX_ADMIN_KEY", "sandbox-admin")
 
+# Inbox triage: the dotted path of the Classifier implementation.
+SOCIALOPS_INBOX_CLASSIFIER = env_str(
+    "SOCIALOPS_INBOX_CLASSIFIER", "socialops.inbox.triage.default.DefaultClassifier"
+)
+
 # Celery: the filesystem broker under the data directory unless a broker URL is given.
 _BROKER_DIR = DATA_DIR / "broker"
 CELERY_BROKER_URL = env_str("SOCIALOPS_BROKER_URL", "filesystem://")
