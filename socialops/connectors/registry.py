@@ -38,7 +38,7 @@ def _entry(package: str, connector: str | None = None) -> NetworkEntry:
 
 NETWORKS: dict[str, NetworkEntry] = {
     SANDBOX: _entry("sandbox", "connector:SandboxConnector"),
-    "bluesky": _entry("bluesky"),
+    "bluesky": _entry("bluesky", "connector:BlueskyConnector"),
     "mastodon": _entry("mastodon"),
     "x": _entry("x"),
     "facebook": _entry("facebook"),

@@ -1,1 +1,1 @@
-"""Bluesky: capabilities as data; the connector class comes in a later issue."""
+"""Bluesky: capabilities as data and the AT Protocol connector."""
