@@ -203,8 +203,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help=_("print more"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
+    # Command groups by name, so that an app can add `socialops member remove`.
+    groups: dict[str, Any] = {}
+
     def add(name: str, handler: Handler, help_text: str,
             target: Any = None) -> argparse.ArgumentParser:
+        """Add a subcommand under ``target``: a subparsers object, a group name, or the top."""
+        if isinstance(target, str):
+            target = groups[target]
         p = (target or sub).add_parser(name, help=help_text, description=help_text)
         p.set_defaults(handler=handler)
         return p
@@ -245,6 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     member = add("member", lambda a: 2, _("Manage members."))
     member_sub = member.add_subparsers(dest="member_command", metavar="ACTION", required=True)
+    groups["member"] = member_sub
     p = add("add", cmd_member_add,
             _("Add a member; the password is read from standard input."), member_sub)
     p.add_argument("org", help=_("organization slug"))

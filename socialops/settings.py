@@ -137,6 +137,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Django's backend, loading each user's session fence (sign out everywhere) with them.
+AUTHENTICATION_BACKENDS = ["socialops.core.backends.SessionFenceBackend"]
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"
@@ -154,6 +156,10 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
+# Publishing uploads: refuse files above this size, and images above this many pixels
+# (a decompression bomb is small on disk and enormous once decoded).
+SOCIALOPS_MEDIA_MAX_UPLOAD_MB = env_int("SOCIALOPS_MEDIA_MAX_UPLOAD_MB", 20, minimum=1)
+SOCIALOPS_MEDIA_MAX_PIXELS = env_int("SOCIALOPS_MEDIA_MAX_PIXELS", 50_000_000, minimum=1_000_000)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -175,6 +181,11 @@ DEFAULT_FROM_EMAIL = env_str("SOCIALOPS_EMAIL_FROM", "socialops@localhost")
 # Channel credentials: MultiFernet keys, newest first (comma-separated), or a key file.
 SOCIALOPS_SECRET_KEYS = env_list("SOCIALOPS_SECRET_KEYS", [])
 SOCIALOPS_KEY_FILE = DATA_DIR / "fernet.keys"
+# A channel credential not rotated for this long shows on "channels at risk".
+SOCIALOPS_CREDENTIAL_MAX_AGE_DAYS = env_int("SOCIALOPS_CREDENTIAL_MAX_AGE_DAYS", 90, minimum=1)
+# Failed sign-ins per e-mail address and IP before a lock of this many minutes.
+SOCIALOPS_LOGIN_MAX_FAILURES = env_int("SOCIALOPS_LOGIN_MAX_FAILURES", 5, minimum=1)
+SOCIALOPS_LOGIN_LOCK_MINUTES = env_int("SOCIALOPS_LOGIN_LOCK_MINUTES", 15, minimum=1)
 
 # The local sandbox network; channels whose transport is "sandbox" talk to it.
 SOCIALOPS_SANDBOX_URL = env_str("SOCIALOPS_SANDBOX_URL", "http://127.0.0.1:8765")
@@ -184,6 +195,8 @@ SOCIALOPS_SANDBOX_ADMIN_KEY = env_str("SOCIALOPS_SANDBOX_ADMIN_KEY", "sandbox-ad
 SOCIALOPS_INBOX_CLASSIFIER = env_str(
     "SOCIALOPS_INBOX_CLASSIFIER", "socialops.inbox.triage.default.DefaultClassifier"
 )
+# The address people open socialops at, for links in e-mails (e.g. https://social.example.com).
+SOCIALOPS_BASE_URL = env_str("SOCIALOPS_BASE_URL", "").rstrip("/")
 
 # Celery: the filesystem broker under the data directory unless a broker URL is given.
 _BROKER_DIR = DATA_DIR / "broker"

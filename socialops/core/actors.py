@@ -11,6 +11,9 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
 
+SYSTEM_PREFIX = "system:"
+
+
 @dataclass(frozen=True)
 class Actor:
     """The author of a change, as the audit trail records it."""
@@ -19,10 +22,15 @@ class Actor:
     label: str
     ip: str | None = None
 
+    @property
+    def is_system(self) -> bool:
+        """Return whether socialops itself acts (no person, not an anonymous visitor)."""
+        return self.user is None and self.label.startswith(SYSTEM_PREFIX)
+
     @classmethod
     def system(cls, what: str) -> Actor:
         """Return an actor for work done by socialops itself (a job, the CLI)."""
-        return cls(user=None, label=f"system:{what}")
+        return cls(user=None, label=f"{SYSTEM_PREFIX}{what}")
 
     @classmethod
     def for_user(cls, user: AbstractBaseUser, ip: str | None = None, via: str = "") -> Actor:

@@ -7,14 +7,16 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from socialops.core.access import current_member
+from socialops.core.sessions import enforce_session_fence
 
 
 class CurrentOrganizationMiddleware:
-    """Set ``request.member``: the member the session acts as, or None."""
+    """Sign out fenced sessions, then set ``request.member`` (or None)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        enforce_session_fence(request)
         request.member = current_member(request)  # type: ignore[attr-defined]
         return self.get_response(request)

@@ -155,3 +155,39 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.target_type}:{self.target_id}"
+
+
+class SessionFence(models.Model):
+    """The moment before which a person's sessions stop being valid.
+
+    Signing out everywhere and offboarding move it to "now"; the middleware
+    signs out any session that started before it on its next request.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="session_fence"
+    )
+    not_before = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("session fence")
+        verbose_name_plural = _("session fences")
+
+    def __str__(self) -> str:
+        return f"sessions of {self.user_id} valid after {self.not_before:%Y-%m-%d %H:%M:%S}"
+
+
+class LoginFailure(models.Model):
+    """One failed sign-in, counted per e-mail address and IP to throttle guessing."""
+
+    email = models.CharField(max_length=254)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("failed sign-in")
+        verbose_name_plural = _("failed sign-ins")
+        indexes = [models.Index(fields=["email", "ip", "created_at"], name="login_failure_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.email} from {self.ip} at {self.created_at:%Y-%m-%d %H:%M:%S}"

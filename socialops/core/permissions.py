@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from socialops.core.actors import Actor
 from socialops.core.models import Member, Organization, Role
 
 
@@ -29,6 +30,7 @@ class Action(StrEnum):
     MANAGE_CHANNELS = "channel.manage"
     MANAGE_CREDENTIALS = "channel.credentials"
     VIEW_AUDIT = "audit.view"
+    VIEW_GOVERNANCE = "governance.view"
     VIEW_POSTS = "post.view"
     DRAFT_POSTS = "post.draft"
     SCHEDULE_POSTS = "post.schedule"
@@ -49,7 +51,8 @@ ACTION_LABELS: dict[Action, Any] = {
     Action.VIEW_CHANNELS: _("See the channels (never their credentials)"),
     Action.MANAGE_CHANNELS: _("Add and change channels, owners and backups"),
     Action.MANAGE_CREDENTIALS: _("Set or rotate a channel's credentials"),
-    Action.VIEW_AUDIT: _("Read the audit trail"),
+    Action.VIEW_AUDIT: _("Read the audit trail, export it and verify its chain"),
+    Action.VIEW_GOVERNANCE: _("See channels at risk and the state of their credentials"),
     Action.VIEW_POSTS: _("See posts, their variants and the calendar"),
     Action.DRAFT_POSTS: _("Write and edit drafts"),
     Action.SCHEDULE_POSTS: _("Schedule, publish and cancel approved posts"),
@@ -65,7 +68,8 @@ _EVERYONE = {Action.VIEW_ORGANIZATION, Action.VIEW_MEMBERS, Action.VIEW_CHANNELS
 
 _EVERYONE = _EVERYONE | {Action.VIEW_POSTS}
 _RUN_SOCIAL = {
-    Action.VIEW_AUDIT, Action.DRAFT_POSTS, Action.SCHEDULE_POSTS, Action.APPROVE_POSTS,
+    Action.VIEW_AUDIT, Action.VIEW_GOVERNANCE, Action.DRAFT_POSTS, Action.SCHEDULE_POSTS,
+    Action.APPROVE_POSTS,
     Action.PAUSE_PUBLISHING, Action.VIEW_INBOX, Action.RESPOND, Action.ASSIGN_CONVERSATIONS,
     Action.MANAGE_INBOX_SETTINGS,
 }
@@ -79,7 +83,8 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.RESPONDER: frozenset(_EVERYONE | {Action.VIEW_INBOX, Action.RESPOND}),
     Role.CONTRIBUTOR: frozenset(_EVERYONE | {Action.DRAFT_POSTS}),
     Role.APPROVER: frozenset(_EVERYONE | {Action.APPROVE_POSTS, Action.VIEW_INBOX}),
-    Role.ANALYST: frozenset(_EVERYONE | {Action.VIEW_AUDIT, Action.VIEW_INBOX}),
+    Role.ANALYST: frozenset(_EVERYONE | {Action.VIEW_AUDIT, Action.VIEW_GOVERNANCE,
+                                         Action.VIEW_INBOX}),
 }
 
 
@@ -108,6 +113,31 @@ def require(member: Member | None, action: Action, obj: object | None = None) ->
     """Raise PermissionDenied unless ``can(member, action, obj)``."""
     if not can(member, action, obj):
         raise PermissionDenied(str(_("You are not allowed to do this.")))
+
+
+def acting_member(organization: Organization, actor: Actor) -> Member | None:
+    """Return the actor's active membership of an organization, or None."""
+    if actor.user is None:
+        return None
+    return (
+        Member.objects.select_related("user", "organization")
+        .filter(organization_id=organization.pk, user_id=actor.user.pk, is_active=True)
+        .first()
+    )
+
+
+def authorize(actor: Actor, action: Action, obj: object) -> Member | None:
+    """Raise PermissionDenied unless the actor may perform ``action`` on ``obj``.
+
+    Return the acting member, or None for socialops itself (a job, the command
+    line): whoever runs those already has the server in hand.
+    """
+    if actor.is_system:
+        return None
+    organization = organization_of(obj)
+    member = acting_member(organization, actor) if organization is not None else None
+    require(member, action, obj)
+    return member
 
 
 def permissions_table() -> str:

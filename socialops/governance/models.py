@@ -80,7 +80,13 @@ class Credential(models.Model):
     channel = models.OneToOneField(Channel, on_delete=models.CASCADE, related_name="credential")
     ciphertext = models.TextField()
     updated_at = models.DateTimeField(auto_now=True)
-    rotated_at = models.DateTimeField(null=True, blank=True)
+    # When the secret was first stored, and when it was last replaced (key
+    # re-encryption does not count: the secret itself is unchanged).
+    set_at = models.DateTimeField(_("set on"), null=True, blank=True)
+    rotated_at = models.DateTimeField(_("rotated on"), null=True, blank=True)
+    needs_rotation = models.BooleanField(_("needs rotation"), default=False)
+    rotation_reason = models.CharField(_("why it needs rotation"), max_length=300, blank=True)
+    flagged_at = models.DateTimeField(_("flagged on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("credential")

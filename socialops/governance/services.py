@@ -15,7 +15,7 @@ from socialops.connectors import registry
 from socialops.core import audit
 from socialops.core.actors import Actor
 from socialops.core.models import Member, Organization
-from socialops.core.permissions import Action, require
+from socialops.core.permissions import Action, authorize, require
 from socialops.governance import vault
 from socialops.governance.models import Channel, ChannelStatus, Credential, Transport
 
@@ -71,6 +71,7 @@ def create_channel(
     credentials: dict[str, str] | None = None,
 ) -> Channel:
     """Add a brand account; owner and backup owner are both required."""
+    authorize(actor, Action.MANAGE_CHANNELS, organization)
     if network not in registry.networks():
         raise ValidationError(
             _("Unknown network “%(network)s”; choose one of: %(networks)s.")
@@ -99,6 +100,7 @@ def create_channel(
 @transaction.atomic
 def update_channel(channel: Channel, actor: Actor, **changes: Any) -> Channel:
     """Change a channel's descriptive fields, owners or status."""
+    authorize(actor, Action.MANAGE_CHANNELS, channel)
     allowed = {"display_name", "region", "business_unit", "language", "status", "owner",
                "backup_owner"}
     unknown = set(changes) - allowed
@@ -110,18 +112,37 @@ def update_channel(channel: Channel, actor: Actor, **changes: Any) -> Channel:
         setattr(channel, field, value)
     if channel.status not in ChannelStatus.values:
         raise ValidationError(_("Unknown status “%(s)s”.") % {"s": channel.status})
-    _check_owners(channel.organization, channel.owner, channel.backup_owner)
+    if {"owner", "backup_owner"} & set(changes):
+        # Only a change of people is checked: archiving the channel of someone
+        # who has left must stay possible.
+        _check_owners(channel.organization, channel.owner, channel.backup_owner)
+    after = _snapshot(channel)
+    if after == before:
+        return channel
     channel.save()
-    audit.record(channel.organization, actor, "channel.update", channel, before=before,
-                 after=_snapshot(channel))
+    action = "channel.update"
+    if after["status"] != before["status"] and after["status"] == ChannelStatus.ARCHIVED:
+        action = "channel.archive"
+    audit.record(channel.organization, actor, action, channel, before=before, after=after)
     return channel
+
+
+def archive_channel(channel: Channel, actor: Actor) -> Channel:
+    """Archive a channel: it stays in the history but is no longer synchronised."""
+    return update_channel(channel, actor, status=ChannelStatus.ARCHIVED)
 
 
 def _store_credentials(channel: Channel, secrets: dict[str, str], actor: Actor) -> None:
     ciphertext = vault.encrypt(secrets)
-    _credential, created = Credential.objects.update_or_create(
-        channel=channel, defaults={"ciphertext": ciphertext, "rotated_at": timezone.now()}
+    now = timezone.now()
+    credential, created = Credential.objects.update_or_create(
+        channel=channel,
+        defaults={"ciphertext": ciphertext, "rotated_at": now, "needs_rotation": False,
+                  "rotation_reason": "", "flagged_at": None},
+        create_defaults={"ciphertext": ciphertext, "rotated_at": now, "set_at": now},
     )
+    if credential.set_at is None:
+        Credential.objects.filter(pk=credential.pk).update(set_at=now)
     # The audit trail names which secrets changed, never their values.
     audit.record(
         channel.organization, actor, "channel.credentials", channel,
@@ -131,10 +152,31 @@ def _store_credentials(channel: Channel, secrets: dict[str, str], actor: Actor) 
 
 @transaction.atomic
 def set_credentials(channel: Channel, secrets: dict[str, str], actor: Actor) -> None:
-    """Store (replace) a channel's credentials, encrypted."""
+    """Store (replace) a channel's credentials, encrypted; this clears a rotation flag."""
+    authorize(actor, Action.MANAGE_CREDENTIALS, channel)
+    secrets = {key: value for key, value in secrets.items() if key.strip() and value}
     if not secrets:
         raise ValidationError(_("No credential given."))
     _store_credentials(channel, secrets, actor)
+
+
+def flag_for_rotation(credentials: list[Credential], reason: str) -> list[Credential]:
+    """Mark credentials as to be rotated, inside the caller's audited transaction.
+
+    A credential already flagged keeps its first reason and date: the oldest
+    reason is the one that says how long the secret has been exposed.
+    """
+    now = timezone.now()
+    flagged = []
+    for credential in credentials:
+        if credential.needs_rotation:
+            continue
+        credential.needs_rotation = True
+        credential.rotation_reason = reason[:300]
+        credential.flagged_at = now
+        credential.save(update_fields=["needs_rotation", "rotation_reason", "flagged_at"])
+        flagged.append(credential)
+    return flagged
 
 
 def credentials_of(channel: Channel) -> dict[str, str]:

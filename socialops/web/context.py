@@ -19,9 +19,14 @@ from socialops.web.menu import MenuItem
 # entries through a `menu_items` attribute on its AppConfig.
 MENU: tuple[MenuItem, ...] = (
     MenuItem("web:home", _("Home"), Action.VIEW_ORGANIZATION, ("home",), order=0),
-    MenuItem("web:channels", _("Channels"), Action.VIEW_CHANNELS, ("channels", "channel"),
+    MenuItem("web:channels", _("Channels"), Action.VIEW_CHANNELS,
+             ("channels", "channel", "channel_create", "channel_edit", "channel_credentials",
+              "channels_risk"),
              order=80),
-    MenuItem("web:members", _("Members"), Action.VIEW_MEMBERS, ("members",), order=90),
+    MenuItem("web:members", _("Members"), Action.VIEW_MEMBERS,
+             ("members", "member", "member_add", "offboard", "offboarding_report", "teams",
+              "team"), order=90),
+    MenuItem("web:audit", _("Audit"), Action.VIEW_AUDIT, ("audit", "audit_verify"), order=95),
 )
 
 

@@ -1,9 +1,7 @@
 """URL map of the web interface (every page lives in the `web` namespace)."""
 
-from django.urls import path
+from django.urls import include, path
 
-from socialops.core import views as core_views
-from socialops.governance import views as governance_views
 from socialops.web import views
 
 app_name = "web"
@@ -14,7 +12,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("live/", views.home_live, name="home_live"),
     path("organization/switch/", views.switch_organization, name="switch_organization"),
-    path("channels/", governance_views.channel_list, name="channels"),
-    path("channels/<int:channel_id>/", governance_views.channel_detail, name="channel"),
-    path("members/", core_views.member_list, name="members"),
+    # The core and governance apps' pages, in this namespace too.
+    path("", include("socialops.core.urls")),
+    path("", include("socialops.governance.urls")),
 ]

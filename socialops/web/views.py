@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -11,7 +13,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from socialops.core.access import SESSION_ORG_KEY, member_in_org
+from socialops.core.actors import normalise_ip
 from socialops.core.permissions import Action, require
+from socialops.core.sessions import stamp_session
+from socialops.core.throttle import clear_failures, minutes_locked, record_failure
 from socialops.web.overview import live_channels, organization_overview
 
 
@@ -20,6 +25,35 @@ class SignInView(auth_views.LoginView):
 
     template_name = "web/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        email = request.POST.get("username", "")
+        minutes = minutes_locked(email, normalise_ip(request.META.get("REMOTE_ADDR")))
+        if minutes:
+            form = self.get_form()
+            return self.render_to_response(
+                self.get_context_data(form=form, locked_minutes=minutes), status=429
+            )
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        clear_failures(form.cleaned_data.get("username", ""),
+                       normalise_ip(self.request.META.get("REMOTE_ADDR")))
+        stamp_session(self.request)
+        return response
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        ip = normalise_ip(self.request.META.get("REMOTE_ADDR"))
+        email = self.request.POST.get("username", "")
+        if email:
+            record_failure(email, ip)
+            minutes = minutes_locked(email, ip)
+            if minutes:
+                return self.render_to_response(
+                    self.get_context_data(form=form, locked_minutes=minutes), status=429
+                )
+        return super().form_invalid(form)
 
 
 class SignOutView(auth_views.LogoutView):

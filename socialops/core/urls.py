@@ -1,0 +1,36 @@
+"""Pages of the core app, included in the `web` namespace by socialops.web.urls."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from socialops.core import audit_views, team_views, views
+from socialops.core.forms import WelcomePasswordForm
+
+urlpatterns = [
+    path("members/", views.member_list, name="members"),
+    path("members/add/", views.member_add, name="member_add"),
+    path("members/<int:member_id>/", views.member_detail, name="member"),
+    path("members/<int:member_id>/role/", views.member_role, name="member_role"),
+    path("members/<int:member_id>/active/", views.member_active, name="member_active"),
+    path("sessions/sign-out-everywhere/", views.sign_out_everywhere,
+         name="sign_out_everywhere"),
+    path("teams/", team_views.team_list, name="teams"),
+    path("teams/<int:team_id>/", team_views.team_detail, name="team"),
+    path("teams/<int:team_id>/members/", team_views.team_membership, name="team_membership"),
+    path("audit/", audit_views.audit_list, name="audit"),
+    path("audit/export.csv", audit_views.audit_export, name="audit_export"),
+    path("audit/verify/", audit_views.audit_verify, name="audit_verify"),
+    path(
+        "welcome/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="core/set_password.html", form_class=WelcomePasswordForm,
+            success_url=reverse_lazy("web:welcome_done"),
+        ),
+        name="welcome",
+    ),
+    path(
+        "welcome/done/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="core/set_password_done.html"),
+        name="welcome_done",
+    ),
+]

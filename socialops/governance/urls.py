@@ -1,0 +1,20 @@
+"""Pages of the governance app, included in the `web` namespace by socialops.web.urls."""
+
+from django.urls import path
+
+from socialops.governance import offboarding_views, views
+
+urlpatterns = [
+    path("channels/", views.channel_list, name="channels"),
+    path("channels/new/", views.channel_create, name="channel_create"),
+    path("channels/at-risk/", views.channels_risk, name="channels_risk"),
+    path("channels/<int:channel_id>/", views.channel_detail, name="channel"),
+    path("channels/<int:channel_id>/edit/", views.channel_edit, name="channel_edit"),
+    path("channels/<int:channel_id>/credentials/", views.channel_credentials,
+         name="channel_credentials"),
+    path("channels/<int:channel_id>/archive/", views.channel_archive, name="channel_archive"),
+    path("members/<int:member_id>/offboard/", offboarding_views.offboard_member,
+         name="offboard"),
+    path("offboarding/<int:event_id>/", offboarding_views.offboarding_report,
+         name="offboarding_report"),
+]
