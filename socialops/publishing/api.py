@@ -5,14 +5,22 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from django.http import FileResponse, HttpRequest
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from socialops.core.actors import Actor
 from socialops.core.api_auth import api_member
-from socialops.publishing import services
-from socialops.publishing.models import Post, PublishAttempt, Variant, VariantStatus
+from socialops.publishing import media, services
+from socialops.publishing.models import (
+    MediaAsset,
+    Post,
+    PublishAttempt,
+    Rendition,
+    Variant,
+    VariantStatus,
+)
 
 router = Router(tags=["publishing"])
 
@@ -50,6 +58,35 @@ class SelectionIn(Schema):
     variant_ids: list[int] | None = None
 
 
+class MediaIn(Schema):
+    focal_x: float | None = None
+    focal_y: float | None = None
+    alt_text: str | None = None
+
+
+class MediaOut(Schema):
+    id: int
+    post_id: int
+    mime: str
+    width: int
+    height: int
+    size_bytes: int
+    focal_x: float
+    focal_y: float
+    alt_text: str
+    original_name: str
+
+
+class RenditionOut(Schema):
+    id: int
+    image_id: int
+    role: str
+    mime: str
+    width: int
+    height: int
+    size_bytes: int
+
+
 class AttemptOut(Schema):
     number: int
     idempotency_key: str
@@ -80,6 +117,7 @@ class VariantOut(Schema):
     last_error: str
     last_error_code: str
     problems: list[str]
+    renditions: list[RenditionOut]
 
 
 class VariantDetailOut(VariantOut):
@@ -95,6 +133,7 @@ class PostOut(Schema):
     notes: str
     author_email: str | None
     created_at: datetime
+    images: list[MediaOut]
     variants: list[VariantOut]
 
 
@@ -109,7 +148,21 @@ def _variant_fields(variant: Variant) -> dict[str, object]:
         "remote_url": variant.remote_url, "published_at": variant.published_at,
         "last_error": variant.last_error, "last_error_code": variant.last_error_code,
         "problems": services.check_of(variant).problems,
+        "renditions": [rendition_out(r) for r in variant.renditions.all()],
     }
+
+
+def rendition_out(rendition: Rendition) -> RenditionOut:
+    return RenditionOut(id=rendition.pk, image_id=rendition.asset_id, role=rendition.role,
+                        mime=rendition.mime, width=rendition.width, height=rendition.height,
+                        size_bytes=rendition.size_bytes)
+
+
+def media_out(asset: MediaAsset) -> MediaOut:
+    return MediaOut(id=asset.pk, post_id=asset.post_id, mime=asset.mime, width=asset.width,
+                    height=asset.height, size_bytes=asset.size_bytes, focal_x=asset.focal_x,
+                    focal_y=asset.focal_y, alt_text=asset.alt_text,
+                    original_name=asset.original_name)
 
 
 def variant_out(variant: Variant) -> VariantOut:
@@ -132,7 +185,8 @@ def post_out(post: Post) -> PostOut:
         id=post.pk, text=post.text, link=post.link, labels=list(post.labels),
         is_paid=post.is_paid, notes=post.notes,
         author_email=post.author.user.email if post.author else None,
-        created_at=post.created_at, variants=[variant_out(v) for v in post.variants.all()],
+        created_at=post.created_at, images=[media_out(a) for a in post.media.all()],
+        variants=[variant_out(v) for v in post.variants.all()],
     )
 
 
@@ -226,3 +280,42 @@ def cancel(request: HttpRequest, post_id: int, payload: SelectionIn) -> PostOut:
     services.cancel(member, _actor(request), services.get_post_for_member(member, post_id),
                     variant_ids=payload.variant_ids)
     return _fresh(request, post_id)
+
+
+@router.post("/posts/{post_id}/images", response={201: MediaOut},
+             summary="Upload an image (multipart); renditions are cut for every variant")
+def add_image(request: HttpRequest, post_id: int, image: File[UploadedFile],
+              alt_text: Form[str] = "", focal_x: Form[float] = 0.5,
+              focal_y: Form[float] = 0.5) -> Status[MediaOut]:
+    member = api_member(request)
+    post = services.get_post_for_member(member, post_id)
+    asset = media.attach_image(member, _actor(request), post, image, alt_text=alt_text,
+                               focal=(focal_x, focal_y))
+    return Status(201, media_out(asset))
+
+
+@router.patch("/images/{image_id}", response=MediaOut,
+              summary="Move an image's focal point (renditions are cut again) or edit alt text")
+def edit_image(request: HttpRequest, image_id: int, payload: MediaIn) -> MediaOut:
+    member = api_member(request)
+    asset = media.get_asset_for_member(member, image_id)
+    focal = None
+    if payload.focal_x is not None or payload.focal_y is not None:
+        focal = (payload.focal_x if payload.focal_x is not None else asset.focal_x,
+                 payload.focal_y if payload.focal_y is not None else asset.focal_y)
+    return media_out(media.update_image(member, _actor(request), asset, focal=focal,
+                                        alt_text=payload.alt_text))
+
+
+@router.delete("/images/{image_id}", response={204: None}, summary="Remove an image")
+def delete_image(request: HttpRequest, image_id: int) -> Status[None]:
+    member = api_member(request)
+    media.remove_image(member, _actor(request), media.get_asset_for_member(member, image_id))
+    return Status(204, None)
+
+
+@router.get("/renditions/{rendition_id}/file", response={200: None},
+            summary="The bytes of a rendition, exactly as the network receives them")
+def rendition_file(request: HttpRequest, rendition_id: int) -> FileResponse:
+    rendition = media.get_rendition_for_member(api_member(request), rendition_id)
+    return FileResponse(rendition.file.open("rb"), content_type=rendition.mime)

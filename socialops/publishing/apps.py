@@ -12,8 +12,11 @@ class PublishingConfig(AppConfig):
 
     def ready(self) -> None:
         from socialops.core.permissions import Action
+        from socialops.governance.offboarding import register_offboarding_handler
+        from socialops.publishing.offboarding import reassign_drafts
         from socialops.web.menu import MenuItem
 
+        register_offboarding_handler("publishing.drafts", reassign_drafts)
         self.menu_items = (
             MenuItem("publishing:posts", _("Posts"), Action.VIEW_POSTS,
                      ("posts", "post", "compose"), order=10),

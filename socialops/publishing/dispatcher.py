@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from socialops.connectors.base import Connector, PublishRequest, PublishResult
+from socialops.connectors.base import Connector, MediaRef, PublishRequest, PublishResult
 from socialops.connectors.errors import (
     AuthExpiredError,
     ConnectorError,
@@ -38,6 +38,7 @@ from socialops.core.actors import Actor
 from socialops.governance.connections import connector_for
 from socialops.governance.models import Channel, ChannelStatus, Transport
 from socialops.governance.services import record_sync
+from socialops.publishing.media import media_refs_data
 from socialops.publishing.models import AttemptOutcome, PublishAttempt, Variant, VariantStatus
 from socialops.publishing.pausing import blocking_pause
 
@@ -182,9 +183,11 @@ def _connector(channel: Channel) -> Connector:
 
 
 def _request(variant: Variant) -> PublishRequest:
+    media = [MediaRef(mime=rendition.mime, data=data, alt_text=rendition.asset.alt_text)
+             for rendition, data in media_refs_data(variant)]
     return PublishRequest(
         text=variant.text, placement=variant.placement,
-        idempotency_key=variant.idempotency_key, link=variant.post.link or None,
+        idempotency_key=variant.idempotency_key, link=variant.post.link or None, media=media,
     )
 
 

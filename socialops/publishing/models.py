@@ -234,3 +234,105 @@ class PublishingPause(models.Model):
     @property
     def is_active(self) -> bool:
         return self.resumed_at is None
+
+
+def _original_path(instance: MediaAsset, filename: str) -> str:
+    # Never the uploader's file name: it is untrusted and may collide.
+    return f"publishing/{instance.organization_id}/originals/{uuid.uuid4().hex}{_suffix(filename)}"
+
+
+def _preview_path(instance: MediaAsset, filename: str) -> str:
+    return f"publishing/{instance.organization_id}/previews/{uuid.uuid4().hex}{_suffix(filename)}"
+
+
+def _rendition_path(instance: Rendition, filename: str) -> str:
+    return (f"publishing/{instance.asset.organization_id}/renditions/"
+            f"{uuid.uuid4().hex}{_suffix(filename)}")
+
+
+def _suffix(filename: str) -> str:
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    return f".{suffix}" if suffix in ("jpg", "png", "webp") else ""
+
+
+class MediaAsset(models.Model):
+    """An image uploaded on a post, kept as sent, with the point that must stay in frame."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE,
+                                     related_name="media_assets")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="media")
+    uploaded_by = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+    file = models.FileField(upload_to=_original_path, max_length=300)
+    # A small stripped copy for the pages, so that they never serve the original's metadata.
+    preview = models.FileField(upload_to=_preview_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    mime = models.CharField(max_length=40)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size_bytes = models.PositiveIntegerField()
+    focal_x = models.FloatField(_("focal point (horizontal)"), default=0.5)
+    focal_y = models.FloatField(_("focal point (vertical)"), default=0.5)
+    alt_text = models.CharField(_("alternative text"), max_length=1000, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["post", "position", "pk"]
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+
+    def __str__(self) -> str:
+        return f"image {self.pk} of post {self.post_id} ({self.width}x{self.height})"
+
+
+class RenditionRole(models.TextChoices):
+    MEDIA = "media", _("Attached image")
+    THUMBNAIL = "thumbnail", _("Video thumbnail")
+
+
+class Rendition(models.Model):
+    """An image cut and re-encoded for one variant's placement, as the network wants it."""
+
+    asset = models.ForeignKey(MediaAsset, on_delete=models.CASCADE, related_name="renditions")
+    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="renditions")
+    role = models.CharField(max_length=10, choices=RenditionRole.choices,
+                            default=RenditionRole.MEDIA)
+    file = models.FileField(upload_to=_rendition_path, max_length=300)
+    mime = models.CharField(max_length=40)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size_bytes = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["variant", "asset__position", "asset_id"]
+        verbose_name = _("rendition")
+        verbose_name_plural = _("renditions")
+        constraints = [
+            models.UniqueConstraint(fields=["variant", "asset"], name="rendition_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"rendition of image {self.asset_id} for variant {self.variant_id}"
+
+
+class CalendarFeed(models.Model):
+    """A member's secret iCal address; only the token's hash is stored."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="calendar_feeds")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+        constraints = [
+            models.UniqueConstraint(fields=["member"], condition=Q(revoked_at__isnull=True),
+                                    name="calendar_feed_one_active"),
+        ]
+
+    def __str__(self) -> str:
+        return f"calendar feed {self.pk} of member {self.member_id}"

@@ -18,6 +18,7 @@ from socialops.core.actors import Actor
 from socialops.core.models import Member
 from socialops.core.permissions import Action, require
 from socialops.governance.models import Channel, ChannelStatus
+from socialops.publishing.media import media_files
 from socialops.publishing.models import (
     ApprovalDecision,
     Post,
@@ -29,6 +30,7 @@ from socialops.publishing.validation import (
     Check,
     check_variant,
     placement_label,
+    placement_spec,
     publishable_placements,
 )
 
@@ -43,12 +45,12 @@ MIN_LEAD = timedelta(seconds=5)
 def posts_for(member: Member) -> QuerySet[Post]:
     """Return the posts a member may see, with their variants and channels."""
     require(member, Action.VIEW_POSTS, member.organization)
-    variants = Variant.objects.select_related("channel").order_by(
-        "channel__network", "channel__handle", "placement")
+    variants = Variant.objects.select_related("channel").prefetch_related(
+        "renditions").order_by("channel__network", "channel__handle", "placement")
     return (
         Post.objects.filter(organization_id=member.organization_id)
         .select_related("author__user")
-        .prefetch_related(Prefetch("variants", queryset=variants))
+        .prefetch_related(Prefetch("variants", queryset=variants), "media")
     )
 
 
@@ -68,6 +70,7 @@ def get_variant_for_member(member: Member, variant_id: int) -> Variant:
         .select_related("channel", "post")
         .prefetch_related(
             Prefetch("attempts", queryset=PublishAttempt.objects.order_by("number")),
+            "renditions",
             Prefetch("decisions",
                      queryset=ApprovalDecision.objects.select_related("reviewer__user")),
         )
@@ -81,7 +84,7 @@ def get_variant_for_member(member: Member, variant_id: int) -> Variant:
 def check_of(variant: Variant) -> Check:
     """Return the validation of a variant against its channel's network."""
     return check_variant(variant.channel.network, variant.placement, variant.text,
-                         first_comment=variant.first_comment)
+                         first_comment=variant.first_comment, media=media_files(variant))
 
 
 def _snapshot(variant: Variant) -> dict[str, Any]:
@@ -167,9 +170,12 @@ def create_post(
         organization_id=member.organization_id, author=member, text=text.strip(),
         link=link.strip(), labels=_clean_labels(labels), is_paid=is_paid, notes=notes.strip(),
     )
+    # A placement that carries no text (a story) starts empty instead of failing its check.
     variants = [
-        Variant.objects.create(post=post, organization_id=post.organization_id, channel=channel,
-                               placement=placement, text=post.text)
+        Variant.objects.create(
+            post=post, organization_id=post.organization_id, channel=channel,
+            placement=placement,
+            text=post.text if placement_spec(channel, placement).max_text_length else "")
         for channel, placement in resolved
     ]
     audit.record(member.organization, actor, "post.create", post, after={

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from socialops.publishing import views
+from socialops.publishing import calendar_views, media_views, views
 
 app_name = "publishing"
 
@@ -11,10 +11,18 @@ urlpatterns = [
     path("new/", views.compose, name="compose"),
     path("new/check/", views.compose_check, name="compose_check"),
     path("posts/<int:post_id>/", views.post_detail, name="post"),
+    path("posts/<int:post_id>/media/", media_views.media_add, name="media_add"),
     path("posts/<int:post_id>/<str:action>/", views.post_action, name="post_action"),
+    path("media/<int:asset_id>/edit/", media_views.media_edit, name="media_edit"),
+    path("media/<int:asset_id>/remove/", media_views.media_remove, name="media_remove"),
+    path("media/<int:asset_id>/preview/", media_views.media_preview, name="media_preview"),
+    path("renditions/<int:rendition_id>/", media_views.rendition_file, name="rendition"),
     path("variants/<int:variant_id>/check/", views.variant_check, name="variant_check"),
     path("variants/<int:variant_id>/edit/", views.variant_edit, name="variant_edit"),
     path("pause/", views.pause, name="pause"),
     path("pause/<int:pause_id>/resume/", views.resume, name="resume"),
-    path("calendar/", views.calendar, name="calendar"),
+    path("calendar/", calendar_views.calendar, name="calendar"),
+    path("calendar/move/", calendar_views.move, name="calendar_move"),
+    path("calendar/feed/", calendar_views.feed_manage, name="calendar_feed_manage"),
+    path("calendar/feed/<str:token>.ics", calendar_views.feed, name="calendar_feed"),
 ]

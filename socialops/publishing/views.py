@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -20,9 +20,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from socialops.core.actors import Actor
 from socialops.core.models import Member
 from socialops.core.permissions import Action, can, require
-from socialops.governance.models import ChannelStatus
+from socialops.governance.models import Channel, ChannelStatus
 from socialops.governance.services import channels_for, get_channel_for_member
-from socialops.publishing import pausing, services
+from socialops.publishing import images, media, pausing, services
 from socialops.publishing.models import Variant, VariantStatus
 from socialops.publishing.validation import (
     check_variant,
@@ -72,6 +72,15 @@ def _parse_targets(values: list[str]) -> list[tuple[int, str]]:
     return targets
 
 
+def _pending_image(channel: Channel, placement: str) -> list[tuple[str, int]]:
+    """Return what a chosen (not yet uploaded) image will be for a placement's check."""
+    target = images.rendition_target(placement_spec(channel, placement))
+    if target is None:
+        return [("image/jpeg", 0)]  # so that the check says this placement takes no image
+    spec, as_media = target
+    return [(images.output_mime(spec, with_alpha=False), 0)] if as_media else []
+
+
 # Posts
 
 
@@ -110,13 +119,22 @@ def compose(request: HttpRequest) -> HttpResponse:
             "labels": request.POST.get("labels", ""), "notes": request.POST.get("notes", ""),
             "is_paid": request.POST.get("is_paid") == "on",
             "targets": request.POST.getlist("target"),
+            "alt_text": request.POST.get("alt_text", ""),
         }
         try:
-            post = services.create_post(
-                member, Actor.from_request(request), text=form["text"],
-                targets=_parse_targets(form["targets"]), link=form["link"],
-                labels=form["labels"].split(","), is_paid=form["is_paid"], notes=form["notes"],
-            )
+            # One transaction: an image that is refused leaves no half-made post behind.
+            with transaction.atomic():
+                actor = Actor.from_request(request)
+                post = services.create_post(
+                    member, actor, text=form["text"],
+                    targets=_parse_targets(form["targets"]), link=form["link"],
+                    labels=form["labels"].split(","), is_paid=form["is_paid"],
+                    notes=form["notes"],
+                )
+                upload = request.FILES.get("image")
+                if upload is not None:
+                    media.attach_image(member, actor, post, upload,
+                                       alt_text=form["alt_text"])
         except ValidationError as exc:
             _errors(request, exc)
         else:
@@ -133,6 +151,7 @@ def compose_check(request: HttpRequest) -> HttpResponse:
     """Return the live validation of the master text for each chosen target (htmx)."""
     member = _member(request, Action.DRAFT_POSTS)
     text = request.POST.get("text", "")
+    has_image = request.POST.get("has_image") == "1"
     targets = _parse_targets(request.POST.getlist("target"))
     channels = {c.pk: c for c in channels_for(member).filter(pk__in={t[0] for t in targets})}
     rows = []
@@ -140,8 +159,9 @@ def compose_check(request: HttpRequest) -> HttpResponse:
         channel = channels.get(channel_id)
         if channel is None or placement not in publishable_placements(channel.network):
             continue
+        files = _pending_image(channel, placement) if has_image else []
         rows.append({"channel": channel, "placement": placement,
-                     "check": check_variant(channel.network, placement, text)})
+                     "check": check_variant(channel.network, placement, text, media=files)})
     return render(request, "publishing/_compose_checks.html", {"rows": rows})
 
 
@@ -152,8 +172,9 @@ def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
     member = _member(request)
     post = services.get_post_for_member(member, post_id)
     variants = list(
-        Variant.objects.filter(post=post).select_related("channel").prefetch_related(
-            "attempts", "decisions__reviewer__user").order_by("channel__network", "pk"))
+        Variant.objects.filter(post=post).select_related("channel", "post").prefetch_related(
+            "attempts", "decisions__reviewer__user", "renditions__asset").order_by(
+            "channel__network", "pk"))
     statuses = {v.status for v in variants}
     zone = _zone(member)
     context = {
@@ -168,6 +189,10 @@ def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
         "in_review": VariantStatus.IN_REVIEW in statuses,
         "schedulable": bool(statuses & {VariantStatus.APPROVED, VariantStatus.SCHEDULED}),
         "cancellable": bool(statuses & set(services.CANCELLABLE)),
+        "assets": list(media.assets_of(post)),
+        "media_editable": any(v.is_editable for v in variants) and not any(
+            v.status in media.BUSY_STATUSES for v in variants),
+        "max_upload_mb": images.max_upload_bytes() // (1024 * 1024),
         "time_zone": member.organization.time_zone,
         "default_time": timezone.localtime(timezone.now(), zone).strftime("%Y-%m-%dT%H:%M"),
     }
@@ -304,27 +329,3 @@ def resume(request: HttpRequest, pause_id: int) -> HttpResponse:
     return render(request, "publishing/resume.html",
                   {"pause": pause_row, "overdue": pausing.due_during_pause(pause_row)})
 
-
-# Calendar
-
-
-@login_required
-@require_GET
-def calendar(request: HttpRequest) -> HttpResponse:
-    """List the upcoming scheduled variants, day by day in the organization's time zone."""
-    member = _member(request)
-    zone = _zone(member)
-    variants = (
-        Variant.objects.filter(organization_id=member.organization_id,
-                               status__in=[VariantStatus.SCHEDULED, VariantStatus.PUBLISHING],
-                               scheduled_at__isnull=False)
-        .select_related("channel", "post").order_by("scheduled_at", "pk")[:500]
-    )
-    days: dict[date, list[Variant]] = defaultdict(list)
-    for variant in variants:
-        assert variant.scheduled_at is not None
-        days[timezone.localtime(variant.scheduled_at, zone).date()].append(variant)
-    return render(request, "publishing/calendar.html", {
-        "days": sorted(days.items()), "time_zone": member.organization.time_zone,
-        "pauses": list(pausing.active_pauses(member.organization_id)),
-    })

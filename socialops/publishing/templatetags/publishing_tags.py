@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django import template
 from django.utils.translation import gettext as _
 
@@ -46,3 +48,15 @@ def variant_error(variant: Variant) -> str:
         "first_comment": _("Published, but the first comment could not be posted."),
     }
     return known.get(variant.last_error_code, variant.last_error)
+
+
+@register.filter
+def day_entries(days: dict[date, list[Variant]], day: date) -> list[Variant]:
+    """Return the calendar entries of one day."""
+    return days.get(day, [])
+
+
+@register.filter
+def percent(value: float) -> str:
+    """Return a fraction between 0 and 1 as a CSS percentage, always with a dot."""
+    return f"{max(0.0, min(1.0, float(value))) * 100:.2f}%"

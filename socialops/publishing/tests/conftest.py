@@ -94,3 +94,9 @@ def _only_reachable_menu_items(monkeypatch: pytest.MonkeyPatch) -> None:
             reachable.append(item)
         if len(reachable) != len(items):
             monkeypatch.setattr(config, "menu_items", tuple(reachable))
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keep uploaded images and renditions of each test out of the data directory."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
