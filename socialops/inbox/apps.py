@@ -12,9 +12,13 @@ class InboxConfig(AppConfig):
 
     def ready(self) -> None:
         from socialops.core.permissions import Action
+        from socialops.governance.offboarding import register_offboarding_handler
+        from socialops.inbox.offboarding import reassign_conversations
         from socialops.web.menu import MenuItem
 
+        register_offboarding_handler("inbox.conversations", reassign_conversations)
         self.menu_items = (
             MenuItem("inbox:conversations", _("Inbox"), Action.VIEW_INBOX,
-                     ("conversations", "conversation"), order=40),
+                     ("conversations", "conversation", "saved_replies", "saved_reply_create",
+                      "saved_reply_edit", "response_times", "report"), order=40),
         )

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from socialops.core.models import Member, Organization
+from socialops.core.models import Member, Organization, Team
 from socialops.governance.models import Channel
 
 
@@ -121,6 +121,8 @@ class Conversation(models.Model):
     first_responded_at = models.DateTimeField(_("first answered"), null=True, blank=True)
     # The response the contact is waiting for now (cleared when a reply goes out).
     response_due_at = models.DateTimeField(_("response due"), null=True, blank=True)
+    # When the queue starts warning that the target is close (WARN_SHARE of the target).
+    response_warn_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -148,6 +150,13 @@ class Conversation(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.response_due_at is not None and self.response_due_at <= timezone.now()
+
+    @property
+    def is_due_soon(self) -> bool:
+        """Return whether the response target is close (warning) but not yet breached."""
+        now = timezone.now()
+        return (self.response_warn_at is not None and self.response_warn_at <= now
+                and not self.is_overdue)
 
 
 class Message(models.Model):
@@ -228,3 +237,141 @@ class ChannelPoll(models.Model):
 
     def __str__(self) -> str:
         return f"poll of channel {self.channel_id}"
+
+
+class ReplyLanguage(models.TextChoices):
+    ENGLISH = "en", _("English")
+    FRENCH = "fr", _("French")
+
+
+class SavedReply(models.Model):
+    """A ready-made answer in one language, for the whole organization or one team."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="saved_replies"
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, null=True, blank=True, related_name="saved_replies",
+        verbose_name=_("team"),
+    )
+    language = models.CharField(_("language"), max_length=8, choices=ReplyLanguage.choices)
+    title = models.CharField(_("title"), max_length=120)
+    body = models.TextField(_("text"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["language", "title"]
+        verbose_name = _("saved reply")
+        verbose_name_plural = _("saved replies")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "language", "title"],
+                                    name="saved_reply_unique_title")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ResponseTarget(models.Model):
+    """How fast a priority must be answered, for one channel or every channel (blank)."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="response_targets"
+    )
+    channel = models.ForeignKey(
+        Channel, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        verbose_name=_("channel"),
+    )
+    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices)
+    minutes = models.PositiveIntegerField(_("minutes"))
+
+    class Meta:
+        verbose_name = _("response-time target")
+        verbose_name_plural = _("response-time targets")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "channel", "priority"],
+                                    name="response_target_unique"),
+            models.UniqueConstraint(fields=["organization", "priority"],
+                                    condition=Q(channel__isnull=True),
+                                    name="response_target_unique_default"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_priority_display()}: {self.minutes} min"
+
+
+class OpeningHours(models.Model):
+    """When the team answers on one weekday, in the organization's time zone."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="opening_hours"
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"))  # 0 = Monday
+    opens = models.TimeField(_("opens"))
+    # 00:00 means midnight at the end of the day.
+    closes = models.TimeField(_("closes"))
+
+    class Meta:
+        ordering = ["weekday", "opens"]
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "weekday"],
+                                    name="opening_hours_unique_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.weekday} {self.opens}-{self.closes}"
+
+
+class Holiday(models.Model):
+    """A day the team does not answer; response-time targets pause over it."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="inbox_holidays"
+    )
+    day = models.DateField(_("date"))
+    name = models.CharField(_("name"), max_length=120)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "day"], name="holiday_unique_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.name}"
+
+
+class UrgentNotice(models.Model):
+    """An urgent message escalated to the channel's owners and the managers, once."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="urgent_notices"
+    )
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="urgent_notices"
+    )
+    # One notice per message: re-ingesting the message finds it and notifies nobody.
+    message = models.OneToOneField(Message, on_delete=models.CASCADE, related_name="notice")
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+")
+    reasons = models.JSONField(default=list, blank=True)
+    excerpt = models.CharField(max_length=280, blank=True)
+    created_at = models.DateTimeField()
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("urgent notice")
+        verbose_name_plural = _("urgent notices")
+        indexes = [models.Index(fields=["organization", "acknowledged_at", "-created_at"],
+                                name="inbox_notice_open_idx")]
+
+    def __str__(self) -> str:
+        return f"urgent notice {self.pk} ({self.conversation_id})"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from socialops.inbox.services.delivery import deliver_reply
+from socialops.inbox.services.escalation import email_notice
 from socialops.inbox.services.polling import due_channels, poll_channel
 
 
@@ -30,3 +31,9 @@ def send_reply(message_id: int) -> str:
     if outcome.retry_in is not None:
         send_reply.apply_async((message_id,), countdown=outcome.retry_in)
     return outcome.status
+
+
+@shared_task
+def email_urgent_notices(notice_ids: list[int]) -> int:
+    """E-mail the owners of the channels of urgent notices; each notice is e-mailed once."""
+    return sum(email_notice(notice_id) for notice_id in notice_ids)

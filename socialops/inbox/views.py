@@ -22,7 +22,7 @@ from socialops.core.permissions import ROLE_ACTIONS, Action, can, require
 from socialops.governance.services import channels_for
 from socialops.inbox import services
 from socialops.inbox.models import Conversation, Direction, Kind, Sentiment, Status
-from socialops.inbox.services import QueueFilters
+from socialops.inbox.services import QueueFilters, escalation, saved_replies
 
 PAGE_SIZE = 100
 LIVE_LIMIT = 50
@@ -31,7 +31,9 @@ QUEUE_LABELS = {
     "unassigned": gettext_lazy("Unassigned"),
     "mine": gettext_lazy("Mine"),
     "urgent": gettext_lazy("Urgent"),
+    "overdue": gettext_lazy("Overdue"),
 }
+NOTICES_SHOWN = 3
 LANGUAGE_LABELS = [("en", gettext_lazy("English")), ("fr", gettext_lazy("French")),
                    ("unknown", gettext_lazy("Unknown"))]
 
@@ -79,6 +81,7 @@ def conversation_list(request: HttpRequest) -> HttpResponse:
         "sentiments": Sentiment.choices,
         "languages": LANGUAGE_LABELS,
         "page_size": PAGE_SIZE,
+        "can_manage": can(member, Action.MANAGE_INBOX_SETTINGS, member.organization),
     }
     template = ("inbox/_queue.html" if request.htmx  # type: ignore[attr-defined]
                 else "inbox/conversation_list.html")
@@ -119,10 +122,12 @@ def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpRespo
     thread = list(conversation.messages.select_related("sent_by__user").order_by(
         "created_at", "pk"))
     can_assign = can(member, Action.ASSIGN_CONVERSATIONS, conversation)
+    can_respond = can(member, Action.RESPOND, conversation)
     context = {
         "conversation": conversation,
         "thread": thread,
-        "can_respond": can(member, Action.RESPOND, conversation),
+        "can_respond": can_respond,
+        "saved_replies": saved_replies.picker_for(member, conversation) if can_respond else [],
         "can_assign": can_assign,
         "assignable": _assignable(member) if can_assign else [],
         "outgoing": Direction.OUT,
@@ -190,8 +195,10 @@ def conversation_reopen(request: HttpRequest, conversation_id: int) -> HttpRespo
 def conversation_reply(request: HttpRequest, conversation_id: int) -> HttpResponse:
     """Answer a conversation; the reply goes out in the background, once."""
     text = request.POST.get("text", "")
+    saved = request.POST.get("saved_reply", "")
+    saved_id = int(saved) if saved.isdigit() else None
     return _act(request, conversation_id,
-                lambda m, c, a: services.reply(c, text, m, a),
+                lambda m, c, a: services.reply(c, text, m, a, saved_reply_id=saved_id),
                 _("Reply queued: it is being sent to the network."))
 
 
@@ -211,3 +218,45 @@ def message_retry(request: HttpRequest, conversation_id: int, message_id: int) -
     else:
         messages.success(request, _("Reply queued again."))
     return _back(conversation_id)
+
+
+@login_required
+@require_GET
+def saved_reply_fill(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    """Return the reply box filled with a saved reply, its variables rendered (htmx)."""
+    member = _member(request)
+    conversation = services.get_conversation_for_member(member, conversation_id)
+    require(member, Action.RESPOND, conversation)
+    wanted = request.GET.get("saved_reply", "")
+    if not wanted.isdigit():
+        return HttpResponse(status=204)
+    reply = saved_replies.get_saved_reply(member, int(wanted))
+    text = saved_replies.render(reply.body, saved_replies.values_for(conversation, member))
+    return render(request, "inbox/_reply_text.html", {"text": text})
+
+
+def _notices_page(request: HttpRequest, member: Member) -> HttpResponse:
+    notices = escalation.open_notices(member)
+    context = {"notices": list(notices[:NOTICES_SHOWN]), "notice_count": notices.count(),
+               "can_respond": can(member, Action.RESPOND, member.organization)}
+    return render(request, "inbox/_notices.html", context)
+
+
+@login_required
+@require_GET
+def notices(request: HttpRequest) -> HttpResponse:
+    """Return the urgent notices banner of the member (polled by every inbox page)."""
+    return _notices_page(request, _member(request))
+
+
+@login_required
+@require_POST
+def notice_acknowledge(request: HttpRequest, notice_id: int) -> HttpResponse:
+    """Acknowledge an urgent notice: someone has it in hand."""
+    member = _member(request)
+    require(member, Action.RESPOND, member.organization)
+    notice = escalation.acknowledge(member, notice_id, Actor.from_request(request))
+    if request.htmx:  # type: ignore[attr-defined]
+        return _notices_page(request, member)
+    messages.success(request, _("Urgent message acknowledged."))
+    return _back(notice.conversation_id)

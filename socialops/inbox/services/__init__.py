@@ -12,12 +12,14 @@ from socialops.inbox.services.conversations import (
     retry_reply,
 )
 from socialops.inbox.services.delivery import deliver_reply
+from socialops.inbox.services.escalation import acknowledge, open_notices
 from socialops.inbox.services.ingest import IngestResult, ingest
 from socialops.inbox.services.polling import due_channels, poll_channel
 
 __all__ = [
     "IngestResult",
     "QueueFilters",
+    "acknowledge",
     "assign",
     "close",
     "conversations_for",
@@ -25,6 +27,7 @@ __all__ = [
     "due_channels",
     "get_conversation_for_member",
     "ingest",
+    "open_notices",
     "poll_channel",
     "queue",
     "reopen",

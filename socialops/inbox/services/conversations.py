@@ -27,7 +27,7 @@ from socialops.inbox.models import (
 )
 
 MAX_REPLY_LENGTH = 5000
-QUEUES = ("all", "unassigned", "mine", "urgent")
+QUEUES = ("all", "unassigned", "mine", "urgent", "overdue")
 
 
 def conversations_for(member: Member) -> QuerySet[Conversation]:
@@ -90,6 +90,8 @@ def queue(member: Member, filters: QueueFilters) -> QuerySet[Conversation]:
         rows = rows.filter(assignee=member)
     elif filters.queue == "urgent":
         rows = rows.filter(urgent=True)
+    elif filters.queue == "overdue":
+        rows = rows.filter(response_due_at__lte=timezone.now())
     if filters.channel is not None:
         rows = rows.filter(channel_id=filters.channel)
     if filters.kind:
@@ -144,8 +146,8 @@ def _set_status(conversation: Conversation, status: str, member: Member, actor: 
     locked.status = status
     fields = ["status"]
     if status == Status.CLOSED:
-        locked.response_due_at = None
-        fields.append("response_due_at")
+        locked.response_due_at = locked.response_warn_at = None
+        fields += ["response_due_at", "response_warn_at"]
     locked.save(update_fields=fields)
     audit.record(locked.organization, actor, action, locked, before=before,
                  after=_snapshot(locked))
@@ -178,8 +180,12 @@ def reply_parent(conversation: Conversation) -> str:
 
 
 @transaction.atomic
-def reply(conversation: Conversation, text: str, member: Member, actor: Actor) -> Message:
-    """Store an answer and queue its delivery (once) after the transaction commits."""
+def reply(conversation: Conversation, text: str, member: Member, actor: Actor, *,
+          saved_reply_id: int | None = None) -> Message:
+    """Store an answer and queue its delivery (once) after the transaction commits.
+
+    `saved_reply_id` records (in the audit trail) which saved reply the text started from.
+    """
     from socialops.inbox import tasks
 
     require(member, Action.RESPOND, conversation)
@@ -205,8 +211,10 @@ def reply(conversation: Conversation, text: str, member: Member, actor: Actor) -
         locked.assignee = member
         fields.append("assignee")
     locked.save(update_fields=fields)
-    audit.record(locked.organization, actor, "inbox.reply", locked,
-                 after={"message": message.pk, "length": len(text)})
+    after: dict[str, object] = {"message": message.pk, "length": len(text)}
+    if saved_reply_id is not None:
+        after["saved_reply"] = saved_reply_id
+    audit.record(locked.organization, actor, "inbox.reply", locked, after=after)
     message_id = message.pk
     transaction.on_commit(lambda: tasks.send_reply.delay(message_id))
     return message

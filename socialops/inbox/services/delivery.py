@@ -83,8 +83,8 @@ def deliver_reply(message_id: int, *, connector: Connector | None = None) -> Del
             sent_at=result.published_at, error="",
         )
         conversation = Conversation.objects.select_for_update().get(pk=message.conversation_id)
-        fields = ["response_due_at"]
-        conversation.response_due_at = None
+        fields = ["response_due_at", "response_warn_at"]
+        conversation.response_due_at = conversation.response_warn_at = None
         if conversation.first_responded_at is None:
             conversation.first_responded_at = timezone.now()
             fields.append("first_responded_at")

@@ -10,17 +10,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import transaction
 
 from socialops.connectors.base import InboundItem
 from socialops.governance.models import Channel
 from socialops.inbox.models import Contact, Conversation, Kind, Message, Priority, Status
+from socialops.inbox.services.escalation import escalate
+from socialops.inbox.services.schedule import ResponsePolicy, policy_for
 from socialops.inbox.triage import Classifier, Triage, get_classifier, priority_for
 
-# The public default response-time target (a per-channel target is a later issue).
-RESPONSE_TARGET = timedelta(hours=24)
 KINDS = {"comment": Kind.COMMENT, "reply": Kind.COMMENT, "mention": Kind.MENTION, "dm": Kind.DM}
 COMMENT_KINDS = ("comment", "reply")
 EXCERPT_LENGTH = 280
@@ -135,12 +135,11 @@ def _new_conversation(channel: Channel, key: str, item: InboundItem,
         thread_key=key, contact=contact, status=Status.OPEN, priority=Priority.LOW,
         post_remote_id=item.post_remote_id or "", first_inbound_at=item.created_at,
         last_inbound_at=item.created_at, spam=True,
-        first_response_due_at=item.created_at + RESPONSE_TARGET,
     )
 
 
 def _absorb(conversation: Conversation, group: list[tuple[InboundItem, Triage, int]],
-            is_new: bool) -> bool:
+            is_new: bool, policy: ResponsePolicy) -> bool:
     """Fold new messages into a conversation's summary; return True if it reopened."""
     reopened = False
     if conversation.status != Status.OPEN:
@@ -162,14 +161,23 @@ def _absorb(conversation: Conversation, group: list[tuple[InboundItem, Triage, i
         if triage.language != "unknown":
             conversation.language = triage.language
         conversation.message_count += 1
-        if conversation.response_due_at is None:
-            conversation.response_due_at = item.created_at + RESPONSE_TARGET
+        _start_clock(conversation, item.created_at, policy)
+    if is_new:
+        conversation.first_response_due_at = conversation.response_due_at
     return reopened
+
+
+def _start_clock(conversation: Conversation, since: datetime, policy: ResponsePolicy) -> None:
+    """Start the response clock, or bring it forward when the priority rose."""
+    warn, due = policy.due(since, conversation.channel_id, conversation.priority)
+    if conversation.response_due_at is None or due < conversation.response_due_at:
+        conversation.response_due_at = due
+        conversation.response_warn_at = warn
 
 
 _SUMMARY_FIELDS = [
     "status", "priority", "spam", "last_inbound_at", "excerpt", "urgent", "sentiment",
-    "sentiment_score", "language", "message_count", "response_due_at",
+    "sentiment_score", "language", "message_count", "response_due_at", "response_warn_at",
 ]
 
 
@@ -184,6 +192,7 @@ def _upsert_conversations(
         c.thread_key: c
         for c in Conversation.objects.filter(channel=channel, thread_key__in=list(groups))
     }
+    policy = policy_for(channel.organization_id, channel.organization.time_zone)
     created: list[Conversation] = []
     reopened = 0
     for key, group in groups.items():
@@ -193,7 +202,7 @@ def _upsert_conversations(
             first = group[0][0]
             conversation = _new_conversation(channel, key, first, contacts[_handle(first)])
             created.append(conversation)
-        reopened += _absorb(conversation, group, is_new)
+        reopened += _absorb(conversation, group, is_new, policy)
         existing[key] = conversation
     Conversation.objects.bulk_create(created, batch_size=BATCH_SIZE)
     created_keys = {c.thread_key for c in created}
@@ -243,4 +252,7 @@ def ingest(channel: Channel, items: Sequence[InboundItem], *,
         ignore_conflicts=True,
         batch_size=BATCH_SIZE,
     )
+    urgent = [i.remote_id for i, t in zip(fresh, triages, strict=True) if t.urgent]
+    if urgent:
+        escalate(channel, urgent)
     return IngestResult(len(items), len(fresh), edited, created, reopened)

@@ -147,8 +147,11 @@ def poll_channel(channel_id: int, *, connector: Connector | None = None) -> Poll
         _failed(channel_id, owner, failures, "internal error",
                 now + timedelta(seconds=backoff_seconds(failures + 1)))
         raise
+    # Due again after half an interval: beat ticks once per interval, so a channel is
+    # polled on every tick instead of every other one when a poll ends just after a tick
+    # (an urgent message must be escalated within one interval of its arrival).
     _release(channel_id, owner, consecutive_failures=0, last_error="",
-             next_poll_at=timezone.now() + timedelta(seconds=poll_interval()))
+             next_poll_at=timezone.now() + timedelta(seconds=poll_interval() / 2))
     return PollOutcome(claimed=True, ingested=ingested, pages=pages)
 
 

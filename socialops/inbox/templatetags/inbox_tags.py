@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from socialops.inbox.models import Conversation
 
@@ -16,12 +17,16 @@ SOON = timedelta(hours=2)
 
 @register.inclusion_tag("inbox/_due.html")
 def response_clock(conversation: Conversation) -> dict[str, Any]:
-    """Show the time left before the response target, or how overdue it is."""
+    """Show the time left before the response target (warning near it), or the breach."""
     due = conversation.response_due_at
     if due is None:
         return {"due": None}
-    left = due - timezone.now()
-    return {"due": due, "overdue": left <= timedelta(0), "soon": left < SOON}
+    now = timezone.now()
+    left = due - now
+    warn = conversation.response_warn_at
+    # The warning starts at WARN_SHARE of the target; older rows have no warning time.
+    soon = warn <= now if warn is not None else left < SOON
+    return {"due": due, "overdue": left <= timedelta(0), "soon": soon}
 
 
 @register.filter
@@ -31,3 +36,12 @@ def sentiment_badge(sentiment: str) -> str:
         "positive": "text-bg-success",
         "negative": "text-bg-warning",
     }.get(sentiment, "text-bg-light border")
+
+
+@register.filter
+def duration_label(value: timedelta) -> str:
+    """Return a duration as hours and minutes ("2 h 05"), or minutes under an hour."""
+    minutes = int(value.total_seconds() // 60)
+    if minutes < 60:
+        return _("%(minutes)d min") % {"minutes": minutes}
+    return _("%(hours)d h %(minutes)02d") % {"hours": minutes // 60, "minutes": minutes % 60}
