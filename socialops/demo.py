@@ -13,6 +13,8 @@ from socialops.core.models import Member, Organization
 from socialops.core.services import add_member, create_organization, create_team
 from socialops.governance.models import Transport
 from socialops.governance.services import create_channel
+from socialops.inbox.demo_data import seed_inbox_demo
+from socialops.publishing.demo_data import seed_demo_posts
 
 DEMO_SLUG = "maison-arlette"
 DEMO_PASSWORD = "arlette-demo-2026"  # noqa: S105 - printed to the user on purpose
@@ -120,6 +122,8 @@ def seed_demo(sandbox_url: str, admin_key: str) -> SeedResult:
                 business_unit=unit, language=lang,
                 credentials={"token": account["token"]},
             )
+        seed_inbox_demo(members["sophie.durand"], actor)
+    seed_demo_posts(org, sandbox_url)
     message = _("Demo organization “%(name)s” seeded with %(channels)d channels and "
                 "%(members)d members.") % {
         "name": org.name, "channels": len(CHANNELS), "members": len(MEMBERS)}
