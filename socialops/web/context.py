@@ -8,6 +8,7 @@ from django.apps import apps
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from socialops.core.access import memberships_of
 from socialops.core.models import Member
@@ -19,7 +20,7 @@ from socialops.web.menu import MenuItem
 # entries through a `menu_items` attribute on its AppConfig.
 MENU: tuple[MenuItem, ...] = (
     MenuItem("web:home", _("Home"), Action.VIEW_ORGANIZATION, ("home",), order=0),
-    MenuItem("web:channels", _("Channels"), Action.VIEW_CHANNELS,
+    MenuItem("web:channels", pgettext_lazy("menu", "Channels"), Action.VIEW_CHANNELS,
              ("channels", "channel", "channel_create", "channel_edit", "channel_credentials",
               "channels_risk"),
              order=80),
