@@ -86,7 +86,7 @@ def test_sign_in_switch_to_french_and_read_channels_on_a_phone(
     page.click("button[name=language][value=fr]")
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "fr"
-    page.click("a.nav-link:has-text('Comptes sociaux')")
+    page.click("a.nav-link[href='/channels/']:has-text('Comptes')")
     page.wait_for_url(f"{live_server.url}/channels/")
     table = page.locator("#channel-table")
     assert "Maison instagram" in table.inner_text()
