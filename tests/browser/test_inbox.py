@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,46 +18,11 @@ from socialops.inbox.services import poll_channel
 from socialops.inbox.services.saved_replies import SavedReplyData, create_saved_reply
 from socialops.inbox.tests.sandbox_people import as_account, dm
 
-CHROMIUM = Path("/usr/bin/chromium")
 PASSWORD = "blue-heron-lantern-42"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
 COMPLAINT = ("Bonjour, le chargeur acheté chez vous a pris feu dans ma cuisine ! "
              "C'est inadmissible, je vais porter plainte.")
 SAVED = ("Bonjour {first_name}, nous sommes vraiment désolés. Pouvez-vous nous envoyer "
          "votre numéro de commande ? {agent}, pour {channel}")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="Debian's Chromium (/usr/bin/chromium) is not installed"
-    ),
-]
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    """Start headless Chromium through Playwright's sync API."""
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made here
-    # by the test (polling the sandbox) are safe.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(
-                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
-            )
-            yield chromium
-            chromium.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
