@@ -1,4 +1,4 @@
-"""`socialops triage classify` and `socialops inbox poll`."""
+"""`socialops triage classify|eval`, `socialops inbox poll` and `socialops bench ingest`."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -52,6 +53,54 @@ def cmd_triage_classify(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_triage_eval(args: argparse.Namespace) -> int:
+    """Compare the classifier's sentiment with VADER's ground truth; last line JSON."""
+    from socialops.inbox.triage import get_classifier
+    from socialops.inbox.triage.evaluation import (
+        NEGATIVE_BELOW,
+        POSITIVE_ABOVE,
+        evaluate,
+        read_ground_truth,
+    )
+
+    path = Path(args.vader)
+    if not path.is_file():
+        print(_("socialops: no file %(path)s") % {"path": path}, file=sys.stderr)
+        return 2
+    try:
+        rows = read_ground_truth(path)
+    except ValueError as exc:
+        print(_("socialops: invalid input: %(error)s") % {"error": exc}, file=sys.stderr)
+        return 2
+    result = evaluate(get_classifier(), rows)
+    print(_("Classes: positive above %(pos)s, negative below %(neg)s, neutral otherwise "
+            "(ratings and scores alike).") % {"pos": POSITIVE_ABOVE, "neg": NEGATIVE_BELOW})
+    languages = ", ".join(f"{lang} {n}" for lang, n in sorted(result.languages.items()))
+    print(_("Detected languages: %(languages)s") % {"languages": languages})
+    print(json.dumps({"items": result.items, "pearson_r": result.pearson_r,
+                      "weighted_f1": result.weighted_f1}))
+    return 0
+
+
+def cmd_bench_ingest(args: argparse.Namespace) -> int:
+    """Time ingest + triage against a raw batched insert of the same rows; last line JSON."""
+    from socialops.inbox.bench import RunResult, bench_ingest
+
+    if args.messages < 1 or args.runs < 1 or args.batch < 1:
+        print(_("socialops: --messages, --runs and --batch must be at least 1"),
+              file=sys.stderr)
+        return 2
+
+    def report(number: int, result: RunResult) -> None:
+        print(_("run %(n)s: ingest %(ingest).2f s, raw insert %(raw).2f s, %(stored)s rows")
+              % {"n": number, "ingest": result.ingest_seconds, "raw": result.raw_seconds,
+                 "stored": result.stored}, flush=True)
+
+    summary = bench_ingest(args.messages, runs=args.runs, size=args.batch, report=report)
+    print(json.dumps(summary))
+    return 0
+
+
 def cmd_inbox_poll(args: argparse.Namespace) -> int:
     """Poll every due channel now, in this process."""
     from socialops.inbox.services import due_channels, poll_channel
@@ -69,6 +118,16 @@ def register(add: Callable[..., argparse.ArgumentParser], add_bench: Callable[..
     add("classify", cmd_triage_classify,
         _("Read JSON lines {id, text} on standard input; write their triage as JSON lines."),
         triage_sub)
+    p = add("eval", cmd_triage_eval,
+            _("Measure the sentiment against VADER's ground truth; the last line is JSON."),
+            triage_sub)
+    p.add_argument("--vader", required=True,
+                   help=_("ground-truth file: id, mean rating and text per line, tab-separated"))
+    p = add_bench("ingest", cmd_bench_ingest,
+                  _("Measure ingest and triage against a raw batched insert of the same rows."))
+    p.add_argument("--messages", type=int, default=2000, help=_("messages to generate"))
+    p.add_argument("--runs", type=int, default=3, help=_("runs in this process (medians)"))
+    p.add_argument("--batch", type=int, default=500, help=_("messages per ingest batch"))
     inbox = add("inbox", lambda a: 2, _("Work with the community inbox."))
     inbox_sub = inbox.add_subparsers(dest="inbox_command", metavar="ACTION", required=True)
     add("poll", cmd_inbox_poll, _("Poll the inbox of every due channel now."), inbox_sub)
