@@ -65,6 +65,11 @@ def batch_size() -> int:
     return int(_setting("SOCIALOPS_PUBLISH_BATCH", 500))
 
 
+def max_in_flight() -> int:
+    """Return how many variants may be claimed but not finished at once (back-pressure)."""
+    return int(_setting("SOCIALOPS_PUBLISH_MAX_IN_FLIGHT", 200))
+
+
 def retry_delay(attempt: int) -> timedelta:
     """Return the back-off after a retryable failure: 30 s, 60 s, 120 s... capped at 30 min."""
     base = _setting("SOCIALOPS_PUBLISH_RETRY_SECONDS", 30)
@@ -131,7 +136,13 @@ def dispatch(now: datetime | None = None, *,
         queue = publish_variant.delay
     with transaction.atomic():
         expire_leases(now)
-        token, claimed = claim_due(now)
+        # Claim no more than the workers can start within the lease: a claim waiting in
+        # a long queue would expire, be reconciled and claimed again, and its stale
+        # messages would crowd out the live ones (seen at 10,000 posts in `bench publish`).
+        room = max_in_flight() - Variant.objects.filter(status=VariantStatus.PUBLISHING).count()
+        if room <= 0:
+            return []
+        token, claimed = claim_due(now, min(room, batch_size()))
         for variant_id in claimed:
             transaction.on_commit(functools.partial(queue, variant_id, token))
     return claimed

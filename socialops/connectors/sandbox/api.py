@@ -148,7 +148,8 @@ class PublicApi:
 
     def _after_create(self, created: bool) -> None:
         """Hang after a successful create when the fault asks for it."""
-        if created and self.ctx.faults.take_timeout_after_create():
+        if created and (self.ctx.faults.take_timeout_after_create()
+                        or self.ctx.faults.roll("timeout_after_create_rate")):
             self.ctx.shutdown.wait(self.ctx.faults.settings.hang_seconds)
 
     def _live_post(self, value: str) -> Row:
@@ -234,6 +235,8 @@ class PublicApi:
         title = _optional_str(body, "title")
         media = self._media(account, body)
         self._check(spec, text, title, media)
+        if self.ctx.faults.roll("error_5xx_rate"):
+            raise HttpError(503, "Injected server error", code="unavailable")
         row, created = self.store.create_post(
             NewPost(
                 account_id=account["id"],

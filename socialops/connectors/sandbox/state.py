@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import random
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -52,6 +53,9 @@ class FaultSettings:
     error_5xx: int = 0  # answer 503 to the next N API requests
     timeout_after_create: int = 0  # create, then hang, for the next N creates
     hang_seconds: float = 30.0
+    # Shares (0 to 1) of post creations that fail at random, for benchmarks under faults:
+    error_5xx_rate: float = 0.0  # answer 503 without creating
+    timeout_after_create_rate: float = 0.0  # create, then hang past the client's timeout
     expired_tokens: list[str] = field(default_factory=list)  # handles answered with 401
     idempotency: bool = True
     write_limit: int = WRITES_PER_WINDOW
@@ -84,6 +88,8 @@ class Faults:
                     value = float(value)
                 if not isinstance(value, expected) or isinstance(value, bool) != (expected is bool):
                     raise TypeError(f"{key} must be {expected.__name__}")
+                if key.endswith("_rate") and not 0.0 <= value <= 1.0:
+                    raise TypeError(f"{key} must be between 0 and 1")
                 setattr(self._settings, key, value)
             return asdict(self._settings)
 
@@ -100,6 +106,12 @@ class Faults:
                 return False
             setattr(self._settings, name, remaining - 1)
             return True
+
+    def roll(self, name: str) -> bool:
+        """Draw whether the random fault ``name`` (a share between 0 and 1) strikes now."""
+        with self._lock:
+            rate = float(getattr(self._settings, name))
+        return rate > 0 and random.random() < rate  # noqa: S311 - fault injection, not crypto
 
     def take_5xx(self) -> bool:
         """Consume one injected server error, if any is pending."""

@@ -249,3 +249,21 @@ def test_a_channel_pause_only_holds_that_channel(
     queued = claim(django_capture_on_commit_callbacks)
     [(variant_id, _token)] = queued
     assert Variant.objects.get(pk=variant_id).channel_id == free_channel.pk
+
+
+def test_the_dispatcher_claims_no_more_than_the_workers_can_start(
+        team: Team, sandbox: Any, settings: Any, sandbox_channel: Callable[..., Channel],
+        django_capture_on_commit_callbacks: Any) -> None:
+    # A claim queued behind a long backlog would outlive its lease, be reconciled and
+    # claimed again: the dispatcher keeps the backlog in the database instead.
+    settings.SOCIALOPS_PUBLISH_MAX_IN_FLIGHT = 2
+    channels = [sandbox_channel("mastodon") for _ in range(3)]
+    variants = make_due(approved_post(team, channels, text="Back-pressure"), team)
+    first = claim(django_capture_on_commit_callbacks)
+    assert len(first) == 2
+    assert claim(django_capture_on_commit_callbacks) == []
+    assert dispatcher.publish(*first[0]) == AttemptOutcome.PUBLISHED
+    [third] = claim(django_capture_on_commit_callbacks)
+    assert third[0] not in {pk for pk, _ in first}
+    assert {v.pk for v in variants} == {pk for pk, _ in first} | {third[0]}
+    assert Variant.objects.filter(status=VariantStatus.UNKNOWN).count() == 0
