@@ -303,6 +303,9 @@ APP_COMMANDS = (
     "socialops.publishing.commands",
     "socialops.inbox.commands",
     "socialops.listening.commands",
+    "socialops.crisis.commands",
+    "socialops.analytics.commands",
+    "socialops.team.commands",
 )
 
 

@@ -8,13 +8,17 @@ import httpx
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from socialops.analytics.demo_data import seed_analytics_demo
 from socialops.core.actors import Actor
 from socialops.core.models import Member, Organization
 from socialops.core.services import add_member, create_organization, create_team
+from socialops.crisis.demo_data import seed_crisis_demo
 from socialops.governance.models import Transport
 from socialops.governance.services import create_channel
 from socialops.inbox.demo_data import seed_inbox_demo
+from socialops.listening.demo_data import seed_listening_demo
 from socialops.publishing.demo_data import seed_demo_posts
+from socialops.team.demo_data import seed_team_demo
 
 DEMO_SLUG = "maison-arlette"
 DEMO_PASSWORD = "arlette-demo-2026"  # noqa: S105 - printed to the user on purpose
@@ -124,6 +128,9 @@ def seed_demo(sandbox_url: str, admin_key: str) -> SeedResult:
             )
         seed_inbox_demo(members["sophie.durand"], actor)
     seed_demo_posts(org, sandbox_url)
+    # Each app seeds its own part; the later ones read what the earlier ones made.
+    for seed in (seed_listening_demo, seed_crisis_demo, seed_team_demo, seed_analytics_demo):
+        seed(org, members, sandbox_url)
     message = _("Demo organization “%(name)s” seeded with %(channels)d channels and "
                 "%(members)d members.") % {
         "name": org.name, "channels": len(CHANNELS), "members": len(MEMBERS)}

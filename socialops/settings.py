@@ -88,6 +88,9 @@ INSTALLED_APPS = [
     "socialops.publishing",
     "socialops.inbox",
     "socialops.listening",
+    "socialops.crisis",
+    "socialops.analytics",
+    "socialops.team",
     "socialops.web",
 ]
 

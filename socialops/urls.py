@@ -9,5 +9,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("publishing/", include("socialops.publishing.urls")),
     path("inbox/", include("socialops.inbox.urls")),
+    path("listening/", include("socialops.listening.urls")),
+    path("crisis/", include("socialops.crisis.urls")),
+    path("analytics/", include("socialops.analytics.urls")),
+    path("team/", include("socialops.team.urls")),
     path("", include("socialops.web.urls")),
 ]

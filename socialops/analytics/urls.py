@@ -1,0 +1,6 @@
+"""Pages of the analytics app."""
+
+
+app_name = "analytics"
+
+urlpatterns: list[object] = []

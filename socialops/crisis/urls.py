@@ -1,0 +1,6 @@
+"""Pages of the crisis app."""
+
+
+app_name = "crisis"
+
+urlpatterns: list[object] = []

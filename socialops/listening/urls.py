@@ -1,0 +1,6 @@
+"""Pages of the listening app."""
+
+
+app_name = "listening"
+
+urlpatterns: list[object] = []

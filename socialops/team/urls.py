@@ -1,0 +1,6 @@
+"""Pages of the team app."""
+
+
+app_name = "team"
+
+urlpatterns: list[object] = []
