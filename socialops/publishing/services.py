@@ -162,10 +162,16 @@ def create_post(
     labels: Iterable[str] = (),
     is_paid: bool = False,
     notes: str = "",
+    planned_at: datetime | None = None,
 ) -> Post:
-    """Write a draft post with one variant per (channel id, placement), text copied in."""
+    """Write a draft post with one variant per (channel id, placement), text copied in.
+
+    `planned_at` puts the drafts on the calendar at that time; approval schedules them.
+    """
     require(member, Action.DRAFT_POSTS, member.organization)
     resolved = _targets(member, targets)
+    if planned_at is not None and timezone.is_naive(planned_at):
+        raise ValidationError(_("Give the time with its time zone."))
     post = Post.objects.create(
         organization_id=member.organization_id, author=member, text=text.strip(),
         link=link.strip(), labels=_clean_labels(labels), is_paid=is_paid, notes=notes.strip(),
@@ -174,13 +180,14 @@ def create_post(
     variants = [
         Variant.objects.create(
             post=post, organization_id=post.organization_id, channel=channel,
-            placement=placement,
+            placement=placement, scheduled_at=planned_at,
             text=post.text if placement_spec(channel, placement).max_text_length else "")
         for channel, placement in resolved
     ]
     audit.record(member.organization, actor, "post.create", post, after={
         "text": post.text, "link": post.link, "labels": post.labels, "is_paid": post.is_paid,
         "variants": [[v.channel_id, v.placement] for v in variants],
+        "planned_at": planned_at,
     })
     return post
 
@@ -250,11 +257,20 @@ def approve(member: Member, actor: Actor, post: Post, *, comment: str = "",
     variants = _locked_variants(post, [VariantStatus.IN_REVIEW], variant_ids)
     if not variants:
         raise ValidationError(_("Nothing is waiting for approval."))
-    _set_status(variants, VariantStatus.APPROVED)
+    # A variant planned for a future time (imported, or edited after scheduling) goes
+    # back on the schedule at that time: the approval is the consent to publish it then.
+    earliest = timezone.now() + MIN_LEAD
+    planned = [v for v in variants if v.scheduled_at is not None and v.scheduled_at >= earliest]
+    unplanned = [v for v in variants if v not in planned]
+    if unplanned:
+        _set_status(unplanned, VariantStatus.APPROVED)
+    for variant in planned:
+        _set_status([variant], VariantStatus.SCHEDULED, next_attempt_at=variant.scheduled_at)
     ApprovalDecision.objects.bulk_create(
         ApprovalDecision(variant=v, reviewer=member, decision=ApprovalDecision.Decision.APPROVED,
                          comment=comment.strip()) for v in variants)
-    _audit_transition(member, actor, post, "post.approve", variants, comment=comment.strip())
+    _audit_transition(member, actor, post, "post.approve", variants, comment=comment.strip(),
+                      scheduled=[v.pk for v in planned])
     return variants
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from socialops.publishing import calendar_views, media_views, views
+from socialops.publishing import calendar_views, import_views, media_views, views
 
 app_name = "publishing"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.post_list, name="posts"),
     path("new/", views.compose, name="compose"),
     path("new/check/", views.compose_check, name="compose_check"),
+    path("import/", import_views.import_posts, name="import"),
     path("posts/<int:post_id>/", views.post_detail, name="post"),
     path("posts/<int:post_id>/media/", media_views.media_add, name="media_add"),
     path("posts/<int:post_id>/<str:action>/", views.post_action, name="post_action"),
