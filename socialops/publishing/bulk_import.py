@@ -43,6 +43,8 @@ COLUMNS = {
     "message": ("message", "text", "content", "post", "texte", "contenu"),
     "link": ("link", "url", "lien"),
     "network": ("network", "networks", "réseau", "reseau", "platform"),
+    "channels": ("channel", "channels", "handle", "handles", "account", "accounts", "compte",
+                 "comptes", "profile", "profiles"),
     "labels": ("labels", "label", "tags", "étiquettes", "etiquettes"),
 }
 
@@ -126,8 +128,20 @@ def _default_placement(channel: Channel) -> str:
     return "feed" if "feed" in placements else placements[0]
 
 
+def _named_channels(value: str, known: dict[str, Channel], row: ImportRow) -> list[Channel]:
+    """Resolve the handles a row names (`@a, b` or `a b`) among the organization's channels."""
+    found: list[Channel] = []
+    for name in value.replace(",", " ").replace(";", " ").split():
+        channel = known.get(name.lstrip("@").lower())
+        if channel is None:
+            row.errors.append(_("No channel has the handle “%(handle)s”.") % {"handle": name[:60]})
+        elif channel not in found:
+            found.append(channel)
+    return found
+
+
 def _row(cells: list[str], line: int, columns: dict[str, int], *, date_format: str,
-         zone: ZoneInfo, channels: list[Channel]) -> ImportRow:
+         zone: ZoneInfo, channels: list[Channel], known: dict[str, Channel]) -> ImportRow:
     def cell(key: str) -> str:
         position = columns.get(key)
         return cells[position].strip() if position is not None and position < len(cells) else ""
@@ -149,8 +163,13 @@ def _row(cells: list[str], line: int, columns: dict[str, int], *, date_format: s
         except ValidationError:
             row.errors.append(_("The link is not a web address (http:// or https://)."))
     network = cell("network").lower()
-    row.channels = [c for c in channels if not network or c.network == network]
-    if network and not row.channels:
+    # Handles named in the row replace the ticked channels; a network narrows either.
+    named = _named_channels(cell("channels"), known, row) if cell("channels") else None
+    row.channels = [c for c in (channels if named is None else named)
+                    if not network or c.network == network]
+    if named is None and not channels and "channels" in columns:
+        row.errors.append(_("Name the row's channels or tick at least one channel."))
+    elif network and not row.channels:
         row.errors.append(_("No chosen channel is on the network “%(network)s”.")
                           % {"network": network[:40]})
     for channel in row.channels:
@@ -167,19 +186,20 @@ def plan_import(member: Member, raw: bytes, *, date_format: str,
     require(member, Action.DRAFT_POSTS, member.organization)
     if date_format not in DATE_FORMATS:
         raise ValidationError(_("Choose a date format."))
-    channels = list(Channel.objects.filter(
-        organization_id=member.organization_id, pk__in=channel_ids,
-    ).exclude(status=ChannelStatus.ARCHIVED).order_by("network", "handle"))
+    usable = list(Channel.objects.filter(organization_id=member.organization_id)
+                  .exclude(status=ChannelStatus.ARCHIVED).order_by("network", "handle"))
+    channels = [c for c in usable if c.pk in set(channel_ids)]
+    known = {c.handle.lstrip("@").lower(): c for c in usable}
     errors: list[str] = []
-    if not channels:
-        errors.append(_("Choose at least one channel."))
     records = _records(decode(raw))
     columns = _header(records[0]) if records else None
+    if not channels and (columns is None or "channels" not in columns):
+        errors.append(_("Choose at least one channel."))
     ignored: list[str] = []
     if columns is not None:
-        known = set(columns.values())
+        read = set(columns.values())
         ignored = [name.strip() for pos, name in enumerate(records[0])
-                   if pos not in known and name.strip()]
+                   if pos not in read and name.strip()]
         records = records[1:]
         start_line = 2
         if "date" not in columns or "message" not in columns:
@@ -195,7 +215,7 @@ def plan_import(member: Member, raw: bytes, *, date_format: str,
         records = records[:MAX_ROWS]
     zone = ZoneInfo(member.organization.time_zone)
     rows = [_row(cells, start_line + n, columns, date_format=date_format, zone=zone,
-                 channels=channels) for n, cells in enumerate(records)]
+                 channels=channels, known=known) for n, cells in enumerate(records)]
     return ImportPlan(rows=rows, errors=errors, ignored_columns=ignored)
 
 

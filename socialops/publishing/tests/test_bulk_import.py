@@ -168,3 +168,17 @@ def test_an_analyst_cannot_import(client: Client, team: Team, make_member: Calla
     analyst = make_member(team.org, "analyst")
     client.force_login(analyst.user)  # type: ignore[attr-defined]
     assert client.get(reverse("publishing:import")).status_code == 403
+
+
+def test_a_channel_column_names_the_channels_by_handle(team: Team,
+                                                      channels: list[Channel]) -> None:
+    when = _dmy(_local(team, 2))
+    text = (f"date,message,channel\n"
+            f"{when},Pour X,@{channels[0].handle}\n"
+            f"{when},Pour les deux,\"{channels[0].handle}, {channels[1].handle}\"\n"
+            f"{when},Inconnu,@nobody-here\n")
+    plan = bulk_import.plan_import(team.contributor, text.encode(), date_format="dmy",
+                                   channel_ids=[])
+    assert plan.errors == []
+    assert [len(r.channels) for r in plan.rows] == [1, 2, 0]
+    assert plan.rows[2].errors == ["No channel has the handle “@nobody-here”."]
