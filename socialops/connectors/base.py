@@ -7,13 +7,14 @@ callers import the whole contract from one place.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 from socialops.connectors.capabilities import (
     Capabilities,
     Feature,
     MediaSpec,
+    MetricMapping,
     PlacementName,
     PlacementSpec,
     RateLimit,
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AccountInfo",
+    "AccountMetrics",
     "Capabilities",
     "ChannelAuth",
     "Connector",
@@ -40,6 +42,7 @@ __all__ = [
     "InboxPage",
     "MediaRef",
     "MediaSpec",
+    "MetricMapping",
     "PlacementName",
     "PlacementSpec",
     "PostMetrics",
@@ -171,6 +174,24 @@ class PostMetrics:
     video_views: int | None = None
 
 
+@dataclass(frozen=True)
+class AccountMetrics:
+    """Report one account's counters for one day; None means the network lacks that one.
+
+    `followers` is the count at the end of the day; the others are the day's totals.
+    """
+
+    day: date
+    followers: int | None = None
+    follower_change: int | None = None
+    impressions: int | None = None
+    reach: int | None = None
+    engagements: int | None = None
+    profile_visits: int | None = None
+    link_clicks: int | None = None
+    video_views: int | None = None
+
+
 @runtime_checkable
 class Connector(Protocol):
     """Act on one channel of one network; every method may raise a ConnectorError kind.
@@ -219,4 +240,12 @@ class Connector(Protocol):
 
     def search(self, query: str, cursor: str | None, limit: int) -> InboxPage:
         """Return public posts matching `query` (for listening)."""
+        ...
+
+    def fetch_account_metrics(self, since: date, until: date) -> list[AccountMetrics]:
+        """Return the account's daily counters for the days from `since` to `until`.
+
+        Days the network cannot report are left out; counters it lacks are None
+        (see `capabilities.metrics.account`).
+        """
         ...

@@ -87,6 +87,35 @@ class RateLimit:
     scope: RateScope = "account"
 
 
+# Our metric names (docs/metrics.md defines each one).
+ACCOUNT_METRICS: tuple[str, ...] = (
+    "followers", "follower_change", "impressions", "reach", "engagements",
+    "profile_visits", "link_clicks", "video_views",
+)
+POST_METRICS: tuple[str, ...] = (
+    "impressions", "reach", "reactions", "comments", "shares", "saves", "clicks", "video_views",
+)
+
+
+@dataclass(frozen=True)
+class MetricMapping:
+    """Map each of our metrics to the network's own metric that feeds it.
+
+    Keys are our names (ACCOUNT_METRICS, POST_METRICS), values name the network's field
+    or formula for docs/metrics.md. A metric absent from a mapping is one the network does
+    not provide: it is stored as None (shown "—"), never as zero. Each network field feeds
+    at most one of our metrics, so nothing is counted twice.
+    """
+
+    account: dict[str, str] = field(default_factory=dict)
+    post: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        unknown = (set(self.account) - set(ACCOUNT_METRICS)) | (set(self.post) - set(POST_METRICS))
+        if unknown:
+            raise ValueError(f"unknown metric names: {sorted(unknown)}")
+
+
 @dataclass(frozen=True)
 class Capabilities:
     """Declare everything generic code may ask about a network."""
@@ -97,6 +126,7 @@ class Capabilities:
     features: frozenset[Feature]
     idempotent_publish: bool = False
     rate_limits: tuple[RateLimit, ...] = field(default_factory=tuple)
+    metrics: MetricMapping = field(default_factory=MetricMapping)
 
     def __post_init__(self) -> None:
         for key, spec in self.placements.items():

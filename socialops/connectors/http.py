@@ -68,6 +68,45 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
+# Headers networks use instead of Retry-After to say when a quota resets: Mastodon sends
+# an ISO 8601 time, X and GitHub-style APIs send seconds since the epoch.
+RESET_HEADERS = ("X-RateLimit-Reset", "x-rate-limit-reset", "RateLimit-Reset")
+
+
+def parse_reset(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Return the seconds until a quota reset given as epoch seconds or an ISO time."""
+    if not value:
+        return None
+    value = value.strip()
+    current = now or datetime.now(UTC)
+    try:
+        number = float(value)
+    except ValueError:
+        try:
+            when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        return max(0.0, (when - current).total_seconds())
+    # A small number is already a delay (IETF RateLimit-Reset); a large one is a time.
+    if number < 10 ** 9:
+        return max(0.0, number)
+    return max(0.0, number - current.timestamp())
+
+
+def wait_after_429(headers: httpx.Headers, *, now: datetime | None = None) -> float | None:
+    """Return how long a 429 asks to wait: Retry-After first, else a quota reset header."""
+    retry_after = parse_retry_after(headers.get("Retry-After"), now=now)
+    if retry_after is not None:
+        return retry_after
+    for name in RESET_HEADERS:
+        reset = parse_reset(headers.get(name), now=now)
+        if reset is not None:
+            return reset
+    return None
+
+
 def network_message(response: httpx.Response) -> str:
     """Extract the network's own error message from a response body, if any."""
     try:
@@ -107,7 +146,7 @@ def _map_response(response: httpx.Response, *, retry_safe: bool) -> ConnectorErr
     status = response.status_code
     message = network_message(response)
     if status == 429:
-        retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        retry_after = wait_after_429(response.headers)
         return RateLimitedError(
             message or "Rate limited",
             retry_after=DEFAULT_RETRY_AFTER if retry_after is None else retry_after,

@@ -39,11 +39,11 @@ def _entry(package: str, connector: str | None = None) -> NetworkEntry:
 NETWORKS: dict[str, NetworkEntry] = {
     SANDBOX: _entry("sandbox", "connector:SandboxConnector"),
     "bluesky": _entry("bluesky", "connector:BlueskyConnector"),
-    "mastodon": _entry("mastodon"),
-    "x": _entry("x"),
+    "mastodon": _entry("mastodon", "connector:MastodonConnector"),
+    "x": _entry("x", "connector:XConnector"),
     "facebook": _entry("facebook"),
     "instagram": _entry("instagram"),
-    "linkedin": _entry("linkedin"),
+    "linkedin": _entry("linkedin", "connector:LinkedInConnector"),
     "tiktok": _entry("tiktok"),
     "youtube": _entry("youtube"),
 }

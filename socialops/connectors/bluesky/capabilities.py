@@ -6,6 +6,7 @@ from socialops.connectors.capabilities import (
     Capabilities,
     Feature,
     MediaSpec,
+    MetricMapping,
     PlacementSpec,
     RateLimit,
 )
@@ -50,5 +51,15 @@ CAPABILITIES = Capabilities(
         RateLimit("write_points_hour", 5_000, 3600, "account"),  # PDS: create costs 3 points
         RateLimit("write_points_day", 35_000, 86_400, "account"),  # PDS daily write points
         RateLimit("create_session", 30, 5 * 60, "account"),  # createSession 30 per 5 min
+    ),
+    metrics=MetricMapping(
+        account={
+            "followers": "app.bsky.actor.getProfile followersCount (today only)",
+        },
+        post={
+            "reactions": "likeCount",
+            "comments": "replyCount",
+            "shares": "repostCount + quoteCount",
+        },
     ),
 )

@@ -9,7 +9,7 @@ createSession allowance (30 per 5 minutes).
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
@@ -27,6 +27,7 @@ from atproto_client.request import Request
 
 from socialops.connectors.base import (
     AccountInfo,
+    AccountMetrics,
     Capabilities,
     ChannelAuth,
     InboundItem,
@@ -156,6 +157,17 @@ class BlueskyConnector:
         return AccountInfo(remote_id=profile.did, handle=profile.handle,
                            display_name=profile.display_name or profile.handle,
                            followers=profile.followers_count)
+
+    def fetch_account_metrics(self, since: date, until: date) -> list[AccountMetrics]:
+        """Return today's follower count when today is asked for; Bluesky keeps no history.
+
+        The profile only says how many followers the account has now, so past days and
+        every other counter are unknown (collected daily, the counts build the history).
+        """
+        today = _now().date()
+        if not since <= today <= until:
+            return []
+        return [AccountMetrics(day=today, followers=self.verify().followers)]
 
     # -- publishing ------------------------------------------------------------
 

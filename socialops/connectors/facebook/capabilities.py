@@ -6,6 +6,7 @@ from socialops.connectors.capabilities import (
     Capabilities,
     Feature,
     MediaSpec,
+    MetricMapping,
     PlacementSpec,
     RateLimit,
 )
@@ -56,5 +57,26 @@ CAPABILITIES = Capabilities(
     rate_limits=(
         # Page-token calls: 4,800 x engaged users per 24 h; the limit is per engaged user.
         RateLimit("page_calls_per_engaged_user", 4_800, 86_400, "account"),
+    ),
+    metrics=MetricMapping(
+        account={
+            "followers": "page_follows",
+            "follower_change": "page_daily_follows_unique - page_daily_unfollows_unique",
+            "impressions": "page_impressions",
+            "reach": "page_impressions_unique",
+            "engagements": "sum of the day post reactions + comments + shares",
+            "profile_visits": "page_views_total",
+            "link_clicks": "page_consumptions_by_consumption_type link clicks",
+            "video_views": "page_video_views",
+        },
+        post={
+            "impressions": "post_impressions",
+            "reach": "post_impressions_unique",
+            "reactions": "post_reactions_by_type_total (sum of types)",
+            "comments": "comments.summary.total_count",
+            "shares": "shares.count",
+            "clicks": "post_clicks_by_type link clicks",
+            "video_views": "post_video_views",
+        },
     ),
 )

@@ -6,6 +6,7 @@ from socialops.connectors.capabilities import (
     Capabilities,
     Feature,
     MediaSpec,
+    MetricMapping,
     PlacementSpec,
     RateLimit,
 )
@@ -76,5 +77,25 @@ CAPABILITIES = Capabilities(
         # content_publishing_limit endpoint: 100 API-published posts per rolling 24 h.
         RateLimit("content_publishing", 100, 86_400, "account"),
         RateLimit("graph_calls", 200, 3600, "account"),  # Graph API: 200 calls/user/hour
+    ),
+    metrics=MetricMapping(
+        account={
+            "followers": "followers_count",
+            "follower_change": "follower_count (daily net)",
+            "impressions": "views",
+            "reach": "reach",
+            "engagements": "total_interactions",
+            "profile_visits": "profile_views",
+            "link_clicks": "website_clicks",
+        },
+        post={
+            "impressions": "views",
+            "reach": "reach",
+            "reactions": "likes",
+            "comments": "comments",
+            "shares": "shares",
+            "saves": "saved",
+            "video_views": "plays (reels only)",
+        },
     ),
 )

@@ -1,1 +1,1 @@
-"""LinkedIn: capabilities as data; the connector class comes in a later issue."""
+"""LinkedIn: capabilities as data and the connector (versioned REST API through HttpClient)."""

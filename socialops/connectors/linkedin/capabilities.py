@@ -6,6 +6,7 @@ from socialops.connectors.capabilities import (
     Capabilities,
     Feature,
     MediaSpec,
+    MetricMapping,
     PlacementSpec,
     RateLimit,
 )
@@ -39,6 +40,26 @@ CAPABILITIES = Capabilities(
         # shows the real numbers per endpoint. These are the common published defaults.
         RateLimit("member_posts_day", 150, 86_400, "account"),
         RateLimit("app_calls_day", 100_000, 86_400, "app"),
+    ),
+    metrics=MetricMapping(
+        account={
+            "followers": "networkSizes firstDegreeSize",
+            "follower_change": "followerGains organic + paid",
+            "impressions": "totalShareStatistics.impressionCount",
+            "reach": "totalShareStatistics.uniqueImpressionsCount",
+            "engagements": "likeCount + commentCount + shareCount",
+            "profile_visits": "pageStatistics views allPageViews",
+            "link_clicks": "totalShareStatistics.clickCount",
+        },
+        post={
+            "impressions": "impressionCount",
+            "reach": "uniqueImpressionsCount",
+            "reactions": "likeCount",
+            "comments": "commentCount",
+            "shares": "shareCount",
+            "clicks": "clickCount",
+            "video_views": "videoAnalytics VIDEO_VIEW",
+        },
     ),
 )
 

@@ -1,1 +1,1 @@
-"""Mastodon: capabilities as data; the connector class comes in a later issue."""
+"""Mastodon: capabilities as data and the connector (the REST API through HttpClient)."""

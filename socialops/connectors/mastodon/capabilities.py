@@ -7,6 +7,7 @@ from socialops.connectors.capabilities import (
     Capabilities,
     Feature,
     MediaSpec,
+    MetricMapping,
     PlacementSpec,
     RateLimit,
 )
@@ -42,5 +43,15 @@ CAPABILITIES = Capabilities(
         RateLimit("api_requests", 300, 5 * 60, "account"),  # docs: 300 requests per 5 min
         RateLimit("media_uploads", 30, 30 * 60, "account"),  # docs: 30 uploads per 30 min
         RateLimit("status_deletes", 30, 30 * 60, "account"),  # docs: 30 deletions per 30 min
+    ),
+    metrics=MetricMapping(
+        account={
+            "followers": "GET /api/v1/accounts/:id followers_count (today only)",
+        },
+        post={
+            "reactions": "favourites_count",
+            "comments": "replies_count",
+            "shares": "reblogs_count",
+        },
     ),
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from socialops.connectors.capabilities import Capabilities, PlacementSpec
@@ -10,7 +11,11 @@ from socialops.connectors.errors import UnknownNetworkError
 from socialops.connectors.registry import capabilities_for
 from socialops.connectors.sandbox import capabilities as sandbox_capabilities
 from socialops.connectors.sandbox.context import SandboxContext
-from socialops.connectors.sandbox.metrics import post_metrics
+from socialops.connectors.sandbox.metrics import (
+    MAX_DAYS_PER_CALL,
+    account_day_metrics,
+    post_metrics,
+)
 from socialops.connectors.sandbox.payloads import (
     account_json,
     decode_cursor,
@@ -78,6 +83,7 @@ class PublicApi:
         routes: list[tuple[str, str, Handler]] = [
             ("GET", "/v1/me", self.me),
             ("GET", "/v1/me/posts", self.my_posts),
+            ("GET", "/v1/me/daily", self.daily_metrics),
             ("POST", "/v1/media", self.upload_media),
             ("POST", "/v1/posts", self.create_post),
             ("GET", "/v1/posts/{id}", self.get_post),
@@ -394,3 +400,32 @@ class PublicApi:
         return Response(
             {"items": [post_json(self.store, r, request.host_url) for r in rows], "cursor": cursor}
         )
+
+    def daily_metrics(self, request: Request, params: dict[str, str]) -> Response:
+        """Return the account's daily counters from `since` to `until` (ISO dates, inclusive).
+
+        Days after the server's today are left out: they have not happened yet.
+        """
+        account = request.context["account"]
+        try:
+            since = date.fromisoformat(request.query.get("since", ""))
+            until = date.fromisoformat(request.query.get("until", ""))
+        except ValueError:
+            raise HttpError(400, "since and until must be YYYY-MM-DD dates",
+                            code="bad_date") from None
+        if until < since or (until - since).days >= MAX_DAYS_PER_CALL:
+            raise HttpError(400, f"Ask for 1 to {MAX_DAYS_PER_CALL} days per call",
+                            code="bad_range")
+        now = self.ctx.clock.now()
+        today = datetime.fromtimestamp(now, UTC).date()
+        created = datetime.fromtimestamp(account["created_at"], UTC).date()
+        days = []
+        day = since
+        while day <= min(until, today):
+            days.append({"day": day.isoformat(), **account_day_metrics(
+                account_id=account["id"], followers=account["followers"],
+                offset_days=(day - created).days, weekday=day.weekday(),
+                day_key=day.isoformat(),
+            )})
+            day += timedelta(days=1)
+        return Response({"days": days})

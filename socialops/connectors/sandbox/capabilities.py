@@ -8,6 +8,7 @@ from socialops.connectors.capabilities import (
     Capabilities,
     Feature,
     MediaSpec,
+    MetricMapping,
     PlacementSpec,
     RateLimit,
 )
@@ -40,4 +41,26 @@ CAPABILITIES = Capabilities(
     features=frozenset(Feature),
     idempotent_publish=True,  # the server honours Idempotency-Key unless a fault disables it
     rate_limits=(RateLimit("writes", WRITES_PER_WINDOW, WRITE_WINDOW_SECONDS, "account"),),
+    metrics=MetricMapping(
+        account={
+            "followers": "followers",
+            "follower_change": "follower_change",
+            "impressions": "impressions",
+            "reach": "reach",
+            "engagements": "engagements",
+            "profile_visits": "profile_visits",
+            "link_clicks": "link_clicks",
+            "video_views": "video_views",
+        },
+        post={
+            "impressions": "impressions",
+            "reach": "reach",
+            "reactions": "reactions",
+            "comments": "comments",
+            "shares": "shares",
+            "saves": "saves",
+            "clicks": "clicks",
+            "video_views": "video_views",
+        },
+    ),
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -10,6 +10,7 @@ import httpx
 
 from socialops.connectors.base import (
     AccountInfo,
+    AccountMetrics,
     ChannelAuth,
     InboundItem,
     InboxPage,
@@ -26,6 +27,7 @@ from socialops.connectors.sandbox.capabilities import CAPABILITIES
 DEFAULT_BASE_URL = "http://127.0.0.1:8765"
 RECONCILE_WINDOW = 100  # how many recent posts find_published looks through
 METRICS_BATCH = 50
+DAYS_PER_CALL = 366  # the server's limit for /v1/me/daily
 INBOUND_KINDS = ("comment", "reply", "mention", "dm", "reaction")
 
 
@@ -210,6 +212,31 @@ class SandboxConnector:
                 )
                 for m in data.get("metrics", [])
             )
+        return results
+
+    def fetch_account_metrics(self, since: date, until: date) -> list[AccountMetrics]:
+        """Return the account's daily counters from `since` to `until` (days to come omitted)."""
+        results: list[AccountMetrics] = []
+        start = since
+        while start <= until:
+            end = min(until, start + timedelta(days=DAYS_PER_CALL - 1))
+            data = self._get("/v1/me/daily", {"since": start.isoformat(),
+                                              "until": end.isoformat()})
+            results.extend(
+                AccountMetrics(
+                    day=date.fromisoformat(d["day"]),
+                    followers=d.get("followers"),
+                    follower_change=d.get("follower_change"),
+                    impressions=d.get("impressions"),
+                    reach=d.get("reach"),
+                    engagements=d.get("engagements"),
+                    profile_visits=d.get("profile_visits"),
+                    link_clicks=d.get("link_clicks"),
+                    video_views=d.get("video_views"),
+                )
+                for d in data.get("days", [])
+            )
+            start = end + timedelta(days=1)
         return results
 
     def search(self, query: str, cursor: str | None, limit: int) -> InboxPage:

@@ -19,7 +19,13 @@ from socialops.connectors.errors import (
     RetryableError,
     UnknownOutcomeError,
 )
-from socialops.connectors.http import USER_AGENT, HttpClient, map_failure, parse_retry_after
+from socialops.connectors.http import (
+    USER_AGENT,
+    HttpClient,
+    map_failure,
+    parse_retry_after,
+    wait_after_429,
+)
 
 REQUEST = httpx.Request("POST", "https://api.example.com/v1/posts")
 
@@ -37,6 +43,20 @@ def test_429_maps_to_rate_limited_with_seconds() -> None:
     assert isinstance(error, RateLimitedError)
     assert error.retry_after == 17
     assert "slow down" in str(error)
+
+
+def test_a_429_without_retry_after_waits_for_the_quota_reset() -> None:
+    now = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
+    mastodon = httpx.Headers({"X-RateLimit-Reset": "2026-11-22T10:02:00.000Z"})
+    assert wait_after_429(mastodon, now=now) == 120
+    x = httpx.Headers({"x-rate-limit-reset": str(int(now.timestamp()) + 45)})
+    assert wait_after_429(x, now=now) == 45
+    both = httpx.Headers({"Retry-After": "5", "x-rate-limit-reset": "0"})
+    assert wait_after_429(both, now=now) == 5
+    assert wait_after_429(httpx.Headers({"X-RateLimit-Reset": "soon"}), now=now) is None
+    error = map_failure(httpx.Response(429, headers={
+        "x-rate-limit-reset": str(int(datetime.now(UTC).timestamp()) + 30)}), retry_safe=True)
+    assert 25 <= error.retry_after <= 30  # type: ignore[attr-defined]
 
 
 def test_retry_after_accepts_http_date() -> None:

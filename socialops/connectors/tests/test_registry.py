@@ -82,7 +82,7 @@ def test_unbuilt_connectors_point_to_the_sandbox() -> None:
     with pytest.raises(ConnectorUnavailableError, match="use the sandbox"):
         connector_class("instagram")
     with pytest.raises(ConnectorUnavailableError):
-        build_connector("x", AUTH, HttpClient())
+        build_connector("tiktok", AUTH, HttpClient())
 
 
 def test_unknown_network_is_a_connector_error() -> None:

@@ -6,6 +6,7 @@ from socialops.connectors.capabilities import (
     Capabilities,
     Feature,
     MediaSpec,
+    MetricMapping,
     PlacementSpec,
     RateLimit,
 )
@@ -39,5 +40,22 @@ CAPABILITIES = Capabilities(
     rate_limits=(
         RateLimit("post_init_minute", 6, 60, "account"),  # publish/video/init: 6/min per token
         RateLimit("creator_posts_day", 15, 86_400, "account"),  # creator cap ~15 posts/day
+    ),
+    metrics=MetricMapping(
+        account={
+            "followers": "follower_count",
+            "follower_change": "daily net followers",
+            "engagements": "likes + comments + shares",
+            "profile_visits": "profile_views",
+            "video_views": "video_views",
+        },
+        post={
+            "reach": "reach",
+            "reactions": "like_count",
+            "comments": "comment_count",
+            "shares": "share_count",
+            "saves": "favorites",
+            "video_views": "view_count",
+        },
     ),
 )

@@ -1,1 +1,1 @@
-"""X: capabilities as data; the connector class comes in a later issue."""
+"""X: capabilities as data and the connector (API v2 through HttpClient)."""

@@ -7,6 +7,7 @@ from socialops.connectors.capabilities import (
     Capabilities,
     Feature,
     MediaSpec,
+    MetricMapping,
     PlacementSpec,
     RateLimit,
 )
@@ -55,5 +56,19 @@ CAPABILITIES = Capabilities(
     rate_limits=(
         RateLimit("post_create_15min", 200, 15 * 60, "account"),  # POST /2/tweets per user
         RateLimit("post_create_3h", 300, 3 * 3600, "account"),  # shared with retweets
+    ),
+    metrics=MetricMapping(
+        account={
+            "followers": "GET /2/users/me public_metrics.followers_count (today only)",
+        },
+        post={
+            "impressions": "non_public_metrics.impression_count",
+            "reactions": "public_metrics.like_count",
+            "comments": "public_metrics.reply_count",
+            "shares": "public_metrics.retweet_count + quote_count",
+            "saves": "public_metrics.bookmark_count",
+            "clicks": "non_public_metrics.url_link_clicks",
+            "video_views": "media public_metrics.view_count",
+        },
     ),
 )

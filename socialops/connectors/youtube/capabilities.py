@@ -6,6 +6,7 @@ from socialops.connectors.capabilities import (
     Capabilities,
     Feature,
     MediaSpec,
+    MetricMapping,
     PlacementSpec,
     RateLimit,
 )
@@ -71,5 +72,21 @@ CAPABILITIES = Capabilities(
     rate_limits=(
         RateLimit("quota_units_day", 10_000, 86_400, "app"),  # default Data API quota
         RateLimit("uploads_day", 6, 86_400, "app"),  # an upload costs 1,600 units
+    ),
+    metrics=MetricMapping(
+        account={
+            "followers": "statistics.subscriberCount",
+            "follower_change": "subscribersGained - subscribersLost",
+            "impressions": "videoThumbnailImpressions",
+            "engagements": "likes + comments + shares",
+            "video_views": "views",
+        },
+        post={
+            "impressions": "videoThumbnailImpressions",
+            "reactions": "likes",
+            "comments": "comments",
+            "shares": "shares",
+            "video_views": "views",
+        },
     ),
 )
