@@ -34,6 +34,8 @@ class Organization(models.Model):
         _("default language"), max_length=5, choices=Language.choices, default=Language.ENGLISH
     )
     time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Paris")
+    # Members without a confirmed authenticator are sent to set one up before anything else.
+    two_factor_required = models.BooleanField(_("two-factor sign-in required"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     # The head of the audit chain: deleting the newest events is detected
     # because the head no longer matches the last remaining event.
@@ -60,6 +62,9 @@ class Member(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     is_active = models.BooleanField(_("active"), default=True)
+    # Set while the member holds channel grants (governance.ChannelGrant), so that
+    # permission checks of everyone else need no query.
+    has_channel_grants = models.BooleanField(default=False, editable=False)
     joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
 
     class Meta:
@@ -191,3 +196,21 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} from {self.ip} at {self.created_at:%Y-%m-%d %H:%M:%S}"
+
+
+class RecoveryCode(models.Model):
+    """A single-use two-factor code for a lost phone; only its hash is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes"
+    )
+    code_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+
+    def __str__(self) -> str:
+        return f"recovery code of {self.user_id} ({'used' if self.used_at else 'unused'})"

@@ -10,10 +10,13 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from socialops.core import channel_access
 from socialops.core.actors import Actor
 from socialops.core.models import Member, Organization, Role
 
@@ -35,11 +38,22 @@ class Action(StrEnum):
     DRAFT_POSTS = "post.draft"
     SCHEDULE_POSTS = "post.schedule"
     APPROVE_POSTS = "post.approve"
+    MANAGE_APPROVALS = "post.approval_policy"
+    MANAGE_CAMPAIGNS = "campaign.manage"
     PAUSE_PUBLISHING = "publishing.pause"
     VIEW_INBOX = "inbox.view"
     RESPOND = "inbox.respond"
     ASSIGN_CONVERSATIONS = "inbox.assign"
     MANAGE_INBOX_SETTINGS = "inbox.manage"
+    VIEW_LISTENING = "listening.view"
+    MANAGE_LISTENING = "listening.manage"
+    VIEW_INCIDENTS = "incident.view"
+    MANAGE_INCIDENTS = "incident.manage"
+    VIEW_ANALYTICS = "analytics.view"
+    MANAGE_REPORTS = "analytics.reports"
+    VIEW_TEAM = "team.view"
+    MANAGE_SHIFTS = "team.shifts"
+    VIEW_STAFFING = "team.staffing"
 
 
 ACTION_LABELS: dict[Action, Any] = {
@@ -57,11 +71,22 @@ ACTION_LABELS: dict[Action, Any] = {
     Action.DRAFT_POSTS: _("Write and edit drafts"),
     Action.SCHEDULE_POSTS: _("Schedule, publish and cancel approved posts"),
     Action.APPROVE_POSTS: _("Approve or reject drafts"),
+    Action.MANAGE_APPROVALS: _("Set the approval steps of the organization and its channels"),
+    Action.MANAGE_CAMPAIGNS: _("Create and change campaigns, their targets and budgets"),
     Action.PAUSE_PUBLISHING: _("Pause and resume publishing"),
     Action.VIEW_INBOX: _("Read the community inbox"),
     Action.RESPOND: _("Answer conversations"),
     Action.ASSIGN_CONVERSATIONS: _("Assign conversations to others"),
     Action.MANAGE_INBOX_SETTINGS: _("Manage saved replies, rules and response-time targets"),
+    Action.VIEW_LISTENING: _("See listening queries, mentions and alerts"),
+    Action.MANAGE_LISTENING: _("Create listening queries and alert webhooks"),
+    Action.VIEW_INCIDENTS: _("See incidents, playbooks and post-incident reports"),
+    Action.MANAGE_INCIDENTS: _("Open and run incidents, crisis mode and holding statements"),
+    Action.VIEW_ANALYTICS: _("See dashboards, metrics and reports"),
+    Action.MANAGE_REPORTS: _("Create, change and send scheduled reports"),
+    Action.VIEW_TEAM: _("See who is on call, the coverage map and one's own pages and workload"),
+    Action.MANAGE_SHIFTS: _("Manage rotations, overrides, time off and escalation delays"),
+    Action.VIEW_STAFFING: _("See the staffing case and the role report"),
 }
 
 _EVERYONE = {Action.VIEW_ORGANIZATION, Action.VIEW_MEMBERS, Action.VIEW_CHANNELS}
@@ -69,23 +94,49 @@ _EVERYONE = {Action.VIEW_ORGANIZATION, Action.VIEW_MEMBERS, Action.VIEW_CHANNELS
 _EVERYONE = _EVERYONE | {Action.VIEW_POSTS}
 _RUN_SOCIAL = {
     Action.VIEW_AUDIT, Action.VIEW_GOVERNANCE, Action.DRAFT_POSTS, Action.SCHEDULE_POSTS,
-    Action.APPROVE_POSTS,
+    Action.APPROVE_POSTS, Action.MANAGE_APPROVALS, Action.MANAGE_CAMPAIGNS,
     Action.PAUSE_PUBLISHING, Action.VIEW_INBOX, Action.RESPOND, Action.ASSIGN_CONVERSATIONS,
     Action.MANAGE_INBOX_SETTINGS,
 }
+
+# Listening and crisis response (issue #6): everyone who works the inbox sees them.
+_WATCH = {Action.VIEW_LISTENING, Action.VIEW_INCIDENTS}
+_RUN_SOCIAL = _RUN_SOCIAL | _WATCH | {Action.MANAGE_LISTENING, Action.MANAGE_INCIDENTS}
+
+# Analytics (issue #7): leadership, approvers and the team read dashboards; analysts and
+# managers build the reports.
+_EVERYONE_BUT_CONTRIBUTORS = {Action.VIEW_ANALYTICS}
+_WATCH = _WATCH | _EVERYONE_BUT_CONTRIBUTORS
+_RUN_SOCIAL = _RUN_SOCIAL | _WATCH | {Action.MANAGE_REPORTS}
+
+# The team's health (issue #8): everyone sees who is on call; managers run the shifts
+# and, with analysts, the staffing case. Workload is shown to the person and their
+# manager only (checked in socialops.team.workload, not by role).
+_EVERYONE = _EVERYONE | {Action.VIEW_TEAM}
+_RUN_SOCIAL = _RUN_SOCIAL | {Action.MANAGE_SHIFTS, Action.VIEW_STAFFING}
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.OWNER: frozenset(Action),
     Role.ADMIN: frozenset(Action),
     Role.MANAGER: frozenset(_EVERYONE | _RUN_SOCIAL),
-    Role.PUBLISHER: frozenset(_EVERYONE | {Action.DRAFT_POSTS, Action.SCHEDULE_POSTS,
-                                           Action.VIEW_INBOX, Action.RESPOND}),
-    Role.RESPONDER: frozenset(_EVERYONE | {Action.VIEW_INBOX, Action.RESPOND}),
+    Role.PUBLISHER: frozenset(_EVERYONE | _WATCH | {Action.DRAFT_POSTS, Action.SCHEDULE_POSTS,
+                                                    Action.VIEW_INBOX, Action.RESPOND}),
+    Role.RESPONDER: frozenset(_EVERYONE | _WATCH | {Action.VIEW_INBOX, Action.RESPOND}),
     Role.CONTRIBUTOR: frozenset(_EVERYONE | {Action.DRAFT_POSTS}),
-    Role.APPROVER: frozenset(_EVERYONE | {Action.APPROVE_POSTS, Action.VIEW_INBOX}),
-    Role.ANALYST: frozenset(_EVERYONE | {Action.VIEW_AUDIT, Action.VIEW_GOVERNANCE,
-                                         Action.VIEW_INBOX}),
+    Role.APPROVER: frozenset(_EVERYONE | _WATCH | {Action.APPROVE_POSTS, Action.VIEW_INBOX}),
+    Role.ANALYST: frozenset(_EVERYONE | _WATCH | {Action.VIEW_AUDIT, Action.VIEW_GOVERNANCE,
+                                                  Action.VIEW_INBOX, Action.MANAGE_REPORTS,
+                                                  Action.VIEW_STAFFING}),
 }
+
+
+# What a channel grant can widen or narrow on one channel (the others are organization-wide).
+CHANNEL_ACTIONS: tuple[Action, ...] = (
+    Action.VIEW_INBOX, Action.RESPOND, Action.ASSIGN_CONVERSATIONS,
+    Action.DRAFT_POSTS, Action.SCHEDULE_POSTS, Action.APPROVE_POSTS,
+    Action.MANAGE_CHANNELS, Action.MANAGE_CREDENTIALS,
+    Action.VIEW_ANALYTICS,
+)
 
 
 def organization_of(obj: object) -> Organization | None:
@@ -98,21 +149,57 @@ def organization_of(obj: object) -> Organization | None:
     return None
 
 
-def can(member: Member | None, action: Action, obj: object | None = None) -> bool:
-    """Return whether an active member may perform ``action`` (on ``obj`` if given)."""
+def can(member: Member | None, action: Action, obj: object | None = None, *,
+        channel: object | None = None) -> bool:
+    """Return whether an active member may perform ``action`` (on ``obj`` if given).
+
+    On one channel (``channel``, or the channel ``obj`` belongs to: a conversation,
+    a variant), the member's channel grants widen or narrow their role; see
+    socialops.core.channel_access.
+    """
     if member is None or not member.is_active or not member.user.is_active:
         return False
     if obj is not None:
         owner = organization_of(obj)
         if owner is None or owner.pk != member.organization_id:
             return False
-    return action in ROLE_ACTIONS[Role(member.role)]
+    allowed = action in ROLE_ACTIONS[Role(member.role)]
+    if action not in CHANNEL_ACTIONS or not member.has_channel_grants:
+        return allowed
+    return channel_access.decide(member, action, allowed, channel_access.channel_id_of(
+        channel if channel is not None else obj))
 
 
-def require(member: Member | None, action: Action, obj: object | None = None) -> None:
-    """Raise PermissionDenied unless ``can(member, action, obj)``."""
-    if not can(member, action, obj):
+def require(member: Member | None, action: Action, obj: object | None = None, *,
+            channel: object | None = None) -> None:
+    """Raise PermissionDenied unless ``can(member, action, obj, channel=channel)``."""
+    if not can(member, action, obj, channel=channel):
         raise PermissionDenied(str(_("You are not allowed to do this.")))
+
+
+def channels_for(member: Member | None, action: Action) -> QuerySet[Any]:
+    """Return the member's organization's channels on which they may perform ``action``."""
+    channel_model = apps.get_model("governance", "Channel")
+    if member is None or not can(member, action):
+        return channel_model.objects.none()
+    channels = channel_model.objects.filter(organization_id=member.organization_id)
+    if action not in CHANNEL_ACTIONS or not member.has_channel_grants:
+        return channels
+    allowed = action in ROLE_ACTIONS[Role(member.role)]
+    ids = channel_access.channel_ids(member, action, allowed)
+    return channels if ids is None else channels.filter(pk__in=ids)
+
+
+def channel_scope(member: Member, action: Action, field: str = "channel") -> Q:
+    """Return a filter keeping the rows whose ``field`` is a channel allowed for ``action``.
+
+    Empty (no filter, no cost) for a member without channel grants whose role allows it.
+    """
+    allowed = action in ROLE_ACTIONS[Role(member.role)]
+    if action not in CHANNEL_ACTIONS or not member.has_channel_grants:
+        return Q() if allowed else Q(pk__in=[])
+    ids = channel_access.channel_ids(member, action, allowed)
+    return Q() if ids is None else Q(**{f"{field}__in": ids})
 
 
 def acting_member(organization: Organization, actor: Actor) -> Member | None:
@@ -126,7 +213,8 @@ def acting_member(organization: Organization, actor: Actor) -> Member | None:
     )
 
 
-def authorize(actor: Actor, action: Action, obj: object) -> Member | None:
+def authorize(actor: Actor, action: Action, obj: object, *,
+              channel: object | None = None) -> Member | None:
     """Raise PermissionDenied unless the actor may perform ``action`` on ``obj``.
 
     Return the acting member, or None for socialops itself (a job, the command
@@ -136,7 +224,7 @@ def authorize(actor: Actor, action: Action, obj: object) -> Member | None:
         return None
     organization = organization_of(obj)
     member = acting_member(organization, actor) if organization is not None else None
-    require(member, action, obj)
+    require(member, action, obj, channel=channel)
     return member
 
 
@@ -163,4 +251,13 @@ def _table() -> str:
     for action in Action:
         marks = " | ".join("yes" if action in ROLE_ACTIONS[r] else "—" for r in roles)
         lines.append(f"| `{action.value}` | {ACTION_LABELS[action]} | {marks} |")
+    lines += [
+        "",
+        "## Per-channel grants",
+        "",
+        "A channel grant changes one member's role on one channel, for these actions only: "
+        + ", ".join(f"`{a.value}`" for a in CHANNEL_ACTIONS) + ".",
+        "An *allow* grant widens the role on that channel; an *only* grant narrows the "
+        "action to the channels that carry such a grant. See docs/governance.md.",
+    ]
     return "\n".join(lines) + "\n"

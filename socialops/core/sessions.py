@@ -21,6 +21,8 @@ from socialops.core.actors import Actor
 from socialops.core.models import Member, SessionFence
 
 SESSION_STARTED_KEY = "socialops_session_started"
+# Set once this session proved its second factor (socialops.core.twofactor).
+SESSION_VERIFIED_KEY = "socialops_2fa_verified"
 
 
 def fence_sessions(user: Any, now: datetime | None = None) -> datetime:
@@ -42,6 +44,8 @@ def sign_out_everywhere(member: Member, actor: Actor) -> datetime:
 def stamp_session(request: HttpRequest) -> None:
     """Record when this session signed in (call right after a successful sign-in)."""
     request.session[SESSION_STARTED_KEY] = timezone.now().timestamp()
+    # A new sign-in proves its second factor again, whatever this session did before.
+    request.session.pop(SESSION_VERIFIED_KEY, None)
 
 
 def _fence_of(user: Any) -> datetime | None:

@@ -13,6 +13,9 @@ from socialops.core import audit
 from socialops.core.actors import Actor
 from socialops.core.models import LoginFailure, Member
 
+# Wrong two-factor codes are counted under "otp:<e-mail>", apart from wrong passwords.
+OTP_PREFIX = "otp:"
+
 
 def _limits() -> tuple[int, timedelta]:
     failures = int(getattr(settings, "SOCIALOPS_LOGIN_MAX_FAILURES", 5))
@@ -49,7 +52,9 @@ def record_failure(email: str, ip: str | None) -> bool:
     if len(_recent(email, ip)) != limit:
         return False
     actor = Actor(user=None, label="anonymous", ip=ip)
-    members = Member.objects.filter(user__email__iexact=email).select_related("organization")
+    members = Member.objects.filter(
+        user__email__iexact=email.removeprefix(OTP_PREFIX)
+    ).select_related("organization")
     for member in members:
         audit.record(member.organization, actor, "login.locked", member,
                      after={"email": email, "failures": limit})

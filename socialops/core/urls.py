@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from socialops.core import audit_views, team_views, views
+from socialops.core import audit_views, team_views, twofactor_views, views
 from socialops.core.forms import WelcomePasswordForm
 
 urlpatterns = [
@@ -14,6 +14,15 @@ urlpatterns = [
     path("members/<int:member_id>/active/", views.member_active, name="member_active"),
     path("sessions/sign-out-everywhere/", views.sign_out_everywhere,
          name="sign_out_everywhere"),
+    path("account/two-factor/", twofactor_views.overview, name="two_factor"),
+    path("account/two-factor/verify/", twofactor_views.verify, name="two_factor_verify"),
+    path("account/two-factor/set-up/", twofactor_views.enrol, name="two_factor_enrol"),
+    path("account/two-factor/recovery-codes/", twofactor_views.recovery_codes,
+         name="two_factor_recovery_codes"),
+    path("members/<int:member_id>/two-factor/reset/", twofactor_views.member_reset,
+         name="member_two_factor_reset"),
+    path("organization/security/", twofactor_views.organization_security,
+         name="organization_security"),
     path("teams/", team_views.team_list, name="teams"),
     path("teams/<int:team_id>/", team_views.team_detail, name="team"),
     path("teams/<int:team_id>/members/", team_views.team_membership, name="team_membership"),

@@ -22,6 +22,7 @@ from socialops.core.models import Member, Role, Team
 from socialops.core.permissions import Action, can, require
 from socialops.core.services import add_member, change_role, set_member_active
 from socialops.core.sessions import sign_out_everywhere as sign_out_everywhere_service
+from socialops.core.twofactor import confirmed_device
 
 # One line per role for the legend; docs/permissions.md has the full table.
 ROLE_DESCRIPTIONS = {
@@ -125,6 +126,7 @@ def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
         "tokens": person.api_tokens.aggregate(live=Count("pk", filter=Q(revoked_at=None)))["live"],
         "is_self": person.pk == by.pk,
         "owner_locked": person.role == Role.OWNER and by.role != Role.OWNER,
+        "two_factor": confirmed_device(person.user) is not None,
     }
     return render(request, "core/member_detail.html", context)
 

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from socialops.connectors import registry
 from socialops.core.forms import BootstrapForm
 from socialops.core.models import Language, Member
-from socialops.governance.models import Transport
+from socialops.governance.grants import grant_choices
+from socialops.governance.models import Channel, GrantEffect, Transport
 from socialops.web.networks import network_label
 
 
@@ -101,3 +102,31 @@ class CredentialForm(BootstrapForm):
         if bool(data.get("extra_name")) != bool(data.get("extra_value")):
             self.add_error("extra_value", _("Give both the name and the value."))
         return data
+
+
+class GrantForm(BootstrapForm):
+    """Give one member a grant on one channel: the other side is fixed by the page."""
+
+    member = PersonChoiceField(label=_("Member"), queryset=Member.objects.none(), required=False)
+    channel = forms.ModelChoiceField(label=_("Channel"), queryset=Channel.objects.none(),
+                                     required=False)
+    effect = forms.ChoiceField(label=_("Effect"), choices=GrantEffect.choices,
+                               widget=forms.RadioSelect)
+    actions = forms.MultipleChoiceField(
+        label=_("Actions"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave every box empty to remove the grant."))
+
+    def __init__(self, *args: Any, organization_id: int, fixed: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["actions"].choices = grant_choices()  # type: ignore[attr-defined]
+        if fixed == "member":
+            del self.fields["member"]
+            field = self.fields["channel"]
+            field.required = True
+            field.queryset = Channel.objects.filter(  # type: ignore[attr-defined]
+                organization_id=organization_id).order_by("display_name")
+        else:
+            del self.fields["channel"]
+            self.fields["member"].required = True
+            self.fields["member"].queryset = _people(organization_id)  # type: ignore[attr-defined]
+        self.fields["effect"].widget.attrs["class"] = "form-check-input"

@@ -97,3 +97,31 @@ class Credential(models.Model):
 
     def __repr__(self) -> str:
         return f"<Credential channel={self.channel_id}>"
+
+
+class GrantEffect(models.TextChoices):
+    ALLOW = "allow", _("Also allowed on this channel")
+    ONLY = "only", _("Allowed only on the channels granted")
+
+
+class ChannelGrant(models.Model):
+    """Widen or narrow what one member may do on one channel (see core.channel_access)."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="channel_grants")
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="grants")
+    effect = models.CharField(_("effect"), max_length=8, choices=GrantEffect.choices)
+    # Action values from socialops.core.permissions.CHANNEL_ACTIONS.
+    actions = models.JSONField(_("actions"), default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["channel__display_name", "effect"]
+        verbose_name = _("channel grant")
+        verbose_name_plural = _("channel grants")
+        constraints = [
+            models.UniqueConstraint(fields=["member", "channel", "effect"],
+                                    name="channel_grant_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.effect} {','.join(self.actions)} on {self.channel_id} for {self.member_id}"

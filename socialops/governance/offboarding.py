@@ -23,7 +23,8 @@ from socialops.core.models import ApiToken, Member, Role
 from socialops.core.permissions import ROLE_ACTIONS, Action, authorize
 from socialops.core.services import guard_owner
 from socialops.core.sessions import fence_sessions
-from socialops.governance.models import Channel, Credential
+from socialops.governance.grants import grants_of_member, remove_all_grants
+from socialops.governance.models import Channel, Credential, GrantEffect
 from socialops.governance.services import flag_for_rotation
 
 # handler(member, successor, actor) -> one readable line per thing it moved.
@@ -158,8 +159,8 @@ def _move_channels(member: Member, successor: Member, actor: Actor,
     return held
 
 
-def _flag_credentials(member: Member, held: list[Channel],
-                      report: OffboardingReport) -> None:
+def _flag_credentials(member: Member, held: list[Channel], report: OffboardingReport,
+                      granted: set[int] | None = None) -> None:
     """Flag the credentials of every channel the person owned, backed up or could manage."""
     could_manage_all = bool(
         {Action.MANAGE_CHANNELS, Action.MANAGE_CREDENTIALS} & ROLE_ACTIONS[Role(member.role)]
@@ -168,13 +169,17 @@ def _flag_credentials(member: Member, held: list[Channel],
     credentials = Credential.objects.select_for_update().select_related("channel").filter(
         channel__organization_id=member.organization_id
     )
+    granted = granted or set()
     if not could_manage_all:
-        credentials = credentials.filter(channel_id__in=held_ids)
+        credentials = credentials.filter(channel_id__in=held_ids | granted)
     name = member.display_name
     for credential in credentials.order_by("channel__display_name", "pk"):
         channel = credential.channel
         if channel.pk in held_ids:
             reason = _("%(name)s, owner or backup owner of this channel, left.") % {"name": name}
+        elif channel.pk in granted and not could_manage_all:
+            reason = _("%(name)s, who could manage this channel through a grant, left.") % {
+                "name": name}
         else:
             reason = _("%(name)s, who could manage every channel's credentials, left.") % {
                 "name": name}
@@ -209,9 +214,13 @@ def offboard(member: Member, actor: Actor, *, successor: Member) -> OffboardingR
     report.tokens_revoked = [t.prefix + "…" for t in live.order_by("created_at")]
     live.update(revoked_at=timezone.now())
     held = _move_channels(member, successor, actor, report)
+    # A grant to manage a channel exposed its credentials as much as owning it did.
+    granted = {g.channel_id for g in grants_of_member(member) if g.effect == GrantEffect.ALLOW
+               and {Action.MANAGE_CHANNELS, Action.MANAGE_CREDENTIALS} & set(g.actions)}
+    report.handlers["channel_grants"] = remove_all_grants(member, actor)
     for key, handler in offboarding_handlers().items():
         report.handlers[key] = [str(line) for line in handler(member, successor, actor)]
-    _flag_credentials(member, held, report)
+    _flag_credentials(member, held, report, granted)
     event = audit.record(member.organization, actor, "member.offboard", member, before=before,
                          after=report.as_dict())
     report.event_id = event.pk

@@ -2,17 +2,24 @@
 
 from django.urls import path
 
-from socialops.governance import offboarding_views, views
+from socialops.governance import grant_views, offboarding_views, vault_page, views
 
 urlpatterns = [
     path("channels/", views.channel_list, name="channels"),
     path("channels/new/", views.channel_create, name="channel_create"),
     path("channels/at-risk/", views.channels_risk, name="channels_risk"),
+    path("channels/vault/", vault_page.vault_page, name="vault"),
     path("channels/<int:channel_id>/", views.channel_detail, name="channel"),
     path("channels/<int:channel_id>/edit/", views.channel_edit, name="channel_edit"),
     path("channels/<int:channel_id>/credentials/", views.channel_credentials,
          name="channel_credentials"),
     path("channels/<int:channel_id>/archive/", views.channel_archive, name="channel_archive"),
+    path("channels/<int:channel_id>/grants/", grant_views.channel_grants,
+         name="channel_grants"),
+    path("members/<int:member_id>/channel-access/", grant_views.member_grants,
+         name="member_grants"),
+    path("channel-grants/<int:grant_id>/remove/", grant_views.grant_remove,
+         name="grant_remove"),
     path("members/<int:member_id>/offboard/", offboarding_views.offboard_member,
          name="offboard"),
     path("offboarding/<int:event_id>/", offboarding_views.offboarding_report,

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from socialops.core.actors import Actor
 from socialops.core.models import Member
-from socialops.core.permissions import Action, can
+from socialops.core.permissions import Action, can, require
 from socialops.core.views import allowed_member
 from socialops.governance.forms import ChannelForm, CredentialForm
 from socialops.governance.models import Channel, ChannelStatus
@@ -74,6 +74,7 @@ def channel_detail(request: HttpRequest, channel_id: int) -> HttpResponse:
         "credential": credential_of(channel),
         "can_manage": can(member, Action.MANAGE_CHANNELS, organization),
         "can_credentials": can(member, Action.MANAGE_CREDENTIALS, organization),
+        "can_grant": can(member, Action.MANAGE_MEMBERS, organization),
     })
 
 
@@ -106,7 +107,9 @@ def _managed_channel(request: HttpRequest, channel_id: int, action: Action) -> (
     tuple[Member, Channel]
 ):
     member = allowed_member(request, action)
-    return member, get_channel_for_member(member, channel_id)
+    channel = get_channel_for_member(member, channel_id)
+    require(member, action, channel)  # a channel grant may narrow or widen the role here
+    return member, channel
 
 
 @login_required
