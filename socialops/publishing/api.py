@@ -13,6 +13,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from socialops.core.actors import Actor
 from socialops.core.api_auth import api_member
 from socialops.publishing import media, services
+from socialops.publishing.campaign_api import router as campaign_router
 from socialops.publishing.models import (
     MediaAsset,
     Post,
@@ -37,6 +38,8 @@ class PostIn(Schema):
     labels: list[str] = []
     is_paid: bool = False
     notes: str = ""
+    campaign_id: int | None = None
+    planned_at: datetime | None = None
 
 
 class VariantIn(Schema):
@@ -116,6 +119,8 @@ class VariantOut(Schema):
     published_at: datetime | None
     last_error: str
     last_error_code: str
+    approval_step: int
+    approved_at: datetime | None
     problems: list[str]
     renditions: list[RenditionOut]
 
@@ -131,6 +136,7 @@ class PostOut(Schema):
     labels: list[str]
     is_paid: bool
     notes: str
+    campaign_id: int | None
     author_email: str | None
     created_at: datetime
     images: list[MediaOut]
@@ -147,6 +153,7 @@ def _variant_fields(variant: Variant) -> dict[str, object]:
         "attempt_count": variant.attempt_count, "remote_id": variant.remote_id,
         "remote_url": variant.remote_url, "published_at": variant.published_at,
         "last_error": variant.last_error, "last_error_code": variant.last_error_code,
+        "approval_step": variant.approval_step, "approved_at": variant.approved_at,
         "problems": services.check_of(variant).problems,
         "renditions": [rendition_out(r) for r in variant.renditions.all()],
     }
@@ -183,7 +190,7 @@ def variant_detail_out(variant: Variant) -> VariantDetailOut:
 def post_out(post: Post) -> PostOut:
     return PostOut(
         id=post.pk, text=post.text, link=post.link, labels=list(post.labels),
-        is_paid=post.is_paid, notes=post.notes,
+        is_paid=post.is_paid, notes=post.notes, campaign_id=post.campaign_id,
         author_email=post.author.user.email if post.author else None,
         created_at=post.created_at, images=[media_out(a) for a in post.media.all()],
         variants=[variant_out(v) for v in post.variants.all()],
@@ -214,6 +221,7 @@ def create_post(request: HttpRequest, payload: PostIn) -> Status[PostOut]:
         member, _actor(request), text=payload.text,
         targets=[(t.channel_id, t.placement) for t in payload.targets], link=payload.link,
         labels=payload.labels, is_paid=payload.is_paid, notes=payload.notes,
+        campaign_id=payload.campaign_id, planned_at=payload.planned_at,
     )
     return Status(201, _fresh(request, post.pk))
 
@@ -259,6 +267,16 @@ def reject(request: HttpRequest, post_id: int, payload: ReviewIn) -> PostOut:
     member = api_member(request)
     services.reject(member, _actor(request), services.get_post_for_member(member, post_id),
                     comment=payload.comment, variant_ids=payload.variant_ids)
+    return _fresh(request, post_id)
+
+
+@router.post("/posts/{post_id}/request-changes", response=PostOut,
+             summary="Send variants in review back to the author with the changes to make")
+def request_changes(request: HttpRequest, post_id: int, payload: ReviewIn) -> PostOut:
+    member = api_member(request)
+    services.reject(member, _actor(request), services.get_post_for_member(member, post_id),
+                    comment=payload.comment, variant_ids=payload.variant_ids,
+                    changes_requested=True)
     return _fresh(request, post_id)
 
 
@@ -319,3 +337,6 @@ def delete_image(request: HttpRequest, image_id: int) -> Status[None]:
 def rendition_file(request: HttpRequest, rendition_id: int) -> FileResponse:
     rendition = media.get_rendition_for_member(api_member(request), rendition_id)
     return FileResponse(rendition.file.open("rb"), content_type=rendition.mime)
+
+
+router.add_router("", campaign_router)

@@ -19,9 +19,14 @@ class PublishingConfig(AppConfig):
         register_offboarding_handler("publishing.drafts", reassign_drafts)
         self.menu_items = (
             MenuItem("publishing:posts", _("Posts"), Action.VIEW_POSTS,
-                     ("posts", "post", "compose"), order=10),
+                     ("posts", "post", "compose", "import", "approval_policies",
+                      "approval_policy", "approval_policy_new"), order=10, group="publishing"),
             MenuItem("publishing:calendar", _("Calendar"), Action.VIEW_POSTS, ("calendar",),
-                     order=20),
+                     order=20, group="publishing"),
+            MenuItem("publishing:campaigns", _("Campaigns"), Action.VIEW_POSTS,
+                     ("campaigns", "campaign"), order=22, group="publishing"),
+            MenuItem("publishing:reliability", _("Reliability"), Action.VIEW_POSTS,
+                     ("reliability",), order=25, group="publishing"),
             MenuItem("publishing:pause", _("Pause"), Action.VIEW_POSTS, ("pause", "resume"),
-                     order=30),
+                     order=30, group="publishing"),
         )

@@ -327,13 +327,16 @@ def run(config: BenchConfig) -> dict[str, Any]:
     finally:
         bench.stop()
         signal.signal(signal.SIGTERM, previous)
-        if org is not None:
-            _cancel_leftovers(org)
-    statuses = dict(Variant.objects.filter(organization=org).values_list("status")
-                    .annotate(n=Count("pk")).order_by())
-    attempts = dict(PublishAttempt.objects.filter(variant__organization=org)
-                    .values_list("outcome").annotate(n=Count("pk")).order_by())
+        # Read the final states before cancelling what is left, so the summary reports
+        # what the run really ended with (scheduled, in flight, unknown), not "cancelled".
+        statuses = dict(Variant.objects.filter(organization=org).values_list("status")
+                        .annotate(n=Count("pk")).order_by()) if org is not None else {}
+        attempts = dict(PublishAttempt.objects.filter(variant__organization=org)
+                        .values_list("outcome").annotate(n=Count("pk")).order_by()
+                        ) if org is not None else {}
+        leftovers = _cancel_leftovers(org) if org is not None else 0
     return {"posts": config.posts, **counts, "channels": config.channels,
+            "cancelled_after_run": leftovers,
             "workers": config.workers, "killed_workers": bench.killed,
             "fault_rate": config.fault_rate, "seconds": summary["seconds"],
             "timed_out": summary["timed_out"], "db_statuses": statuses,

@@ -26,7 +26,7 @@ from socialops.core.models import Member
 from socialops.core.permissions import Action, require
 from socialops.governance.models import Channel, ChannelStatus
 from socialops.publishing import services
-from socialops.publishing.models import Post
+from socialops.publishing.models import Campaign, Post
 from socialops.publishing.validation import check_variant, placement_label, publishable_placements
 
 MAX_ROWS = 350
@@ -46,6 +46,7 @@ COLUMNS = {
     "channels": ("channel", "channels", "handle", "handles", "account", "accounts", "compte",
                  "comptes", "profile", "profiles"),
     "labels": ("labels", "label", "tags", "étiquettes", "etiquettes"),
+    "campaign": ("campaign", "campagne"),
 }
 
 
@@ -59,6 +60,7 @@ class ImportRow:
     link: str = ""
     labels: list[str] = field(default_factory=list)
     channels: list[Channel] = field(default_factory=list)
+    campaign: Campaign | None = None
     errors: list[str] = field(default_factory=list)
     # Problems against a network's limits: the draft is created, but not sent for review.
     warnings: list[str] = field(default_factory=list)
@@ -141,7 +143,8 @@ def _named_channels(value: str, known: dict[str, Channel], row: ImportRow) -> li
 
 
 def _row(cells: list[str], line: int, columns: dict[str, int], *, date_format: str,
-         zone: ZoneInfo, channels: list[Channel], known: dict[str, Channel]) -> ImportRow:
+         zone: ZoneInfo, channels: list[Channel], known: dict[str, Channel],
+         campaigns: dict[str, Campaign]) -> ImportRow:
     def cell(key: str) -> str:
         position = columns.get(key)
         return cells[position].strip() if position is not None and position < len(cells) else ""
@@ -162,6 +165,11 @@ def _row(cells: list[str], line: int, columns: dict[str, int], *, date_format: s
             URLValidator(schemes=["http", "https"])(row.link)
         except ValidationError:
             row.errors.append(_("The link is not a web address (http:// or https://)."))
+    if cell("campaign"):
+        row.campaign = campaigns.get(cell("campaign").lower())
+        if row.campaign is None:
+            row.errors.append(_("No open campaign is called “%(name)s”.")
+                              % {"name": cell("campaign")[:60]})
     network = cell("network").lower()
     # Handles named in the row replace the ticked channels; a network narrows either.
     named = _named_channels(cell("channels"), known, row) if cell("channels") else None
@@ -214,8 +222,11 @@ def plan_import(member: Member, raw: bytes, *, date_format: str,
                       % {"count": len(records), "max": MAX_ROWS})
         records = records[:MAX_ROWS]
     zone = ZoneInfo(member.organization.time_zone)
+    campaigns = {c.name.lower(): c for c in Campaign.objects.filter(
+        organization_id=member.organization_id, archived=False)}
     rows = [_row(cells, start_line + n, columns, date_format=date_format, zone=zone,
-                 channels=channels, known=known) for n, cells in enumerate(records)]
+                 channels=channels, known=known, campaigns=campaigns)
+            for n, cells in enumerate(records)]
     return ImportPlan(rows=rows, errors=errors, ignored_columns=ignored)
 
 
@@ -237,7 +248,8 @@ def run_import(member: Member, actor: Actor, plan: ImportPlan, *,
         assert row.when is not None
         post = services.create_post(
             member, actor, text=row.text, link=row.link, labels=row.labels,
-            targets=[(c.pk, _default_placement(c)) for c in row.channels], planned_at=row.when)
+            targets=[(c.pk, _default_placement(c)) for c in row.channels], planned_at=row.when,
+            campaign_id=row.campaign.pk if row.campaign else None)
         if submit and not row.warnings:
             services.submit_for_review(member, actor, post)
             submitted += 1

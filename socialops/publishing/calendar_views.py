@@ -22,8 +22,9 @@ from socialops.core.models import Member
 from socialops.core.permissions import Action, can
 from socialops.governance.models import ChannelStatus
 from socialops.governance.services import channels_for
-from socialops.publishing import feeds, pausing, planning, services
-from socialops.publishing.models import VariantStatus
+from socialops.publishing import feeds, pausing, planning, reliability, services
+from socialops.publishing.campaigns import campaigns_for, recent_labels
+from socialops.publishing.models import AttemptOutcome, VariantStatus
 from socialops.publishing.views import _member
 
 
@@ -39,10 +40,13 @@ def _filters(request: HttpRequest, member: Member, source: Any) -> dict[str, Any
         anchor = timezone.localtime(timezone.now(), zone).date()
     channel = source.get("channel", "")
     status = source.get("status", "")
+    campaign = source.get("campaign", "")
     return {
         "view": view, "anchor": anchor,
         "channel": int(channel) if channel.isdigit() else None,
         "status": status if status in VariantStatus.values else "",
+        "campaign": campaign if campaign.isdigit() else "",
+        "label": source.get("label", "").strip()[:50],
     }
 
 
@@ -51,8 +55,9 @@ def _query(filters: dict[str, Any], **changes: Any) -> str:
     params = {"view": values["view"], "date": values["anchor"].isoformat()}
     if values["channel"]:
         params["channel"] = str(values["channel"])
-    if values["status"]:
-        params["status"] = values["status"]
+    for name in ("status", "campaign", "label"):
+        if values[name]:
+            params[name] = values[name]
     return "?" + urlencode(params)
 
 
@@ -60,8 +65,10 @@ def _context(request: HttpRequest, member: Member, filters: dict[str, Any]) -> d
     zone = ZoneInfo(member.organization.time_zone)
     first_weekday = int(get_format("FIRST_DAY_OF_WEEK"))
     span = planning.span_for(filters["view"], filters["anchor"], first_weekday)
-    variants = planning.calendar_variants(member, span, zone, channel_id=filters["channel"],
-                                          status=filters["status"])
+    variants = planning.calendar_variants(
+        member, span, zone, channel_id=filters["channel"], status=filters["status"],
+        campaign_id=int(filters["campaign"]) if filters["campaign"] else None,
+        label=filters["label"])
     days = planning.by_day(variants, zone)
     today = timezone.localtime(timezone.now(), zone).date()
     return {
@@ -77,6 +84,8 @@ def _context(request: HttpRequest, member: Member, filters: dict[str, Any]) -> d
         "channels": list(channels_for(member).exclude(status=ChannelStatus.ARCHIVED)
                          .order_by("network", "display_name")),
         "status_choices": VariantStatus.choices,
+        "campaign_choices": [(str(c.pk), c.name) for c in campaigns_for(member)],
+        "label_choices": [(label, label) for label in recent_labels(member)],
         "previous_url": _query(filters, anchor=span.previous),
         "next_url": _query(filters, anchor=span.following),
         "today_url": _query(filters, anchor=today),
@@ -159,3 +168,19 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     response["Cache-Control"] = "private, no-store"
     response["Content-Disposition"] = 'inline; filename="socialops.ics"'
     return cast(HttpResponse, response)
+
+
+@login_required
+@require_GET
+def reliability_page(request: HttpRequest) -> HttpResponse:
+    """Show how publications went out: share on time, delays, failures by reason."""
+    member = _member(request)
+    days = request.GET.get("days", "30")
+    period = int(days) if days in ("7", "30", "90") else 30
+    outcome_labels = dict(AttemptOutcome.choices)
+    result = reliability.report(member, days=period)
+    return render(request, "publishing/reliability.html", {
+        "report": result, "days": period, "periods": (7, 30, 90),
+        "on_time_seconds": int(reliability.ON_TIME.total_seconds()),
+        "failures": [(outcome_labels.get(o, o), code, n) for o, code, n in result.failures],
+    })

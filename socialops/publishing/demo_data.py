@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -23,6 +24,8 @@ from socialops.core.actors import Actor
 from socialops.core.models import Member, Organization
 from socialops.governance.models import Channel
 from socialops.publishing import dispatcher, media, services
+from socialops.publishing.approval_policies import StepInput, save_policy
+from socialops.publishing.campaigns import CampaignInput, attach_post, save_campaign
 from socialops.publishing.models import Post, Variant, VariantStatus
 
 ACTOR = Actor.system("demo")
@@ -217,5 +220,33 @@ def seed_demo_posts(org: Organization, sandbox_url: str | None = None) -> int:
             if plan.state == "published":
                 published_at[post.pk] = _at(org, plan.day, plan.time)
         _publish_due(org, published_at)
+    _seed_policy(org)
+    _seed_campaign(org)
     return len(PLANS)
+
+
+def _seed_campaign(org: Organization) -> None:
+    """Group the linen collection and its product posts into a paid campaign."""
+    manager = _member(org, "manager")
+    today = timezone.localtime(timezone.now(), ZoneInfo(org.time_zone)).date()
+    campaign = save_campaign(manager, ACTOR, CampaignInput(
+        name="Collection Lin", starts_on=today - timedelta(days=21),
+        ends_on=today + timedelta(days=21), is_paid=True, budget=Decimal("8000"),
+        spend=Decimal("3150"), goal="Faire connaître la collection lin tissée en Normandie "
+        "et vendre 1 200 pièces en ligne.", target_impressions=600_000,
+        target_engagements=24_000, target_clicks=9_000,
+        channel_ids=list(Channel.objects.filter(organization=org, network__in=(
+            "instagram", "facebook", "tiktok")).values_list("pk", flat=True))))
+    for post in Post.objects.filter(organization=org):
+        if {"collection", "produit"} & set(post.labels):
+            attach_post(manager, ACTOR, post, campaign.pk)
+
+
+def _seed_policy(org: Organization) -> None:
+    """Give the demo two approval steps: the brand (the manager), then legal (approvers)."""
+    manager = _member(org, "manager")
+    save_policy(manager, ACTOR, name="Marque puis juridique", expire_after_hours=24 * 14, steps=[
+        StepInput(name="Marque", mode="any", member_ids=[manager.pk]),
+        StepInput(name="Juridique", mode="any", role="approver"),
+    ])
 

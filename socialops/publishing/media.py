@@ -23,6 +23,7 @@ from socialops.core.actors import Actor
 from socialops.core.models import Member
 from socialops.core.permissions import Action, require
 from socialops.publishing import images
+from socialops.publishing.approvals import restart_review
 from socialops.publishing.models import (
     EDITABLE_STATUSES,
     MediaAsset,
@@ -151,12 +152,13 @@ def _lock_for_media_change(member: Member, post: Post) -> list[Variant]:
     if not any(v.is_editable for v in variants):
         raise ValidationError(_("This post is published or cancelled: its images can no "
                                 "longer change."))
-    back = [v.pk for v in variants
-            if v.status in (VariantStatus.APPROVED, VariantStatus.SCHEDULED)]
-    if back:
-        # An approval covered the image as it was; a new image needs a new look.
-        Variant.objects.filter(pk__in=back).update(status=VariantStatus.IN_REVIEW,
-                                                   next_attempt_at=None)
+    for variant in variants:
+        if variant.status in (VariantStatus.APPROVED, VariantStatus.SCHEDULED,
+                              VariantStatus.IN_REVIEW):
+            # An approval covered the image as it was; a new image needs a new look.
+            restart_review(variant)
+            variant.save(update_fields=["status", "approval_step", "review_round",
+                                        "approved_at", "next_attempt_at", "updated_at"])
     return variants
 
 

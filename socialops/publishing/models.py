@@ -36,6 +36,48 @@ EDITABLE_STATUSES = frozenset({
 FINAL_STATUSES = frozenset({VariantStatus.PUBLISHED, VariantStatus.CANCELLED})
 
 
+class Campaign(models.Model):
+    """A named push with dates, a goal, targets and (for paid) a budget; posts attach to it."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE,
+                                     related_name="campaigns")
+    name = models.CharField(_("name"), max_length=120)
+    starts_on = models.DateField(_("starts"))
+    ends_on = models.DateField(_("ends"))
+    goal = models.TextField(_("goal"), blank=True)
+    is_paid = models.BooleanField(_("paid"), default=False)
+    budget = models.DecimalField(_("budget"), max_digits=12, decimal_places=2, null=True,
+                                 blank=True)
+    spend = models.DecimalField(_("spend so far"), max_digits=12, decimal_places=2, null=True,
+                                blank=True)
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    # KPI targets over the campaign: what leadership agreed to judge it on.
+    target_impressions = models.PositiveBigIntegerField(_("target impressions"), null=True,
+                                                        blank=True)
+    target_engagements = models.PositiveBigIntegerField(_("target engagements"), null=True,
+                                                        blank=True)
+    target_clicks = models.PositiveBigIntegerField(_("target link clicks"), null=True,
+                                                   blank=True)
+    channels = models.ManyToManyField(Channel, blank=True, related_name="campaigns",
+                                      verbose_name=_("channels"))
+    archived = models.BooleanField(_("archived"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-starts_on", "name"]
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="campaign_unique_name"),
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")),
+                                   name="campaign_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Post(models.Model):
     """The master content a team writes once, published through its variants."""
 
@@ -49,6 +91,8 @@ class Post(models.Model):
     labels = models.JSONField(_("labels"), default=list, blank=True)
     is_paid = models.BooleanField(_("paid"), default=False)
     notes = models.TextField(_("internal notes"), blank=True)
+    campaign = models.ForeignKey(Campaign, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="posts", verbose_name=_("campaign"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -101,6 +145,11 @@ class Variant(models.Model):
     lease_expires_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=1000, blank=True)
     last_error_code = models.CharField(max_length=40, blank=True)
+    # Approval progress: the step of the policy waiting for a decision (0 outside review),
+    # and the review round, so that decisions of an earlier round no longer count.
+    approval_step = models.PositiveSmallIntegerField(default=0)
+    review_round = models.PositiveIntegerField(default=0)
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -131,17 +180,17 @@ class Variant(models.Model):
 
 
 class ApprovalDecision(models.Model):
-    """One reviewer's decision on a variant at one step of its approval.
-
-    This slice has a single step; `step` keeps room for ordered multi-step policies.
-    """
+    """One reviewer's decision on a variant at one step of one review round."""
 
     class Decision(models.TextChoices):
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
+        CHANGES_REQUESTED = "changes", _("Changes requested")
+        EXPIRED = "expired", _("Approval expired")
 
     variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="decisions")
     step = models.PositiveSmallIntegerField(default=1)
+    round = models.PositiveIntegerField(default=0)
     reviewer = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True,
                                  related_name="approval_decisions")
     decision = models.CharField(max_length=10, choices=Decision.choices)
@@ -155,6 +204,108 @@ class ApprovalDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.decision} variant {self.variant_id} step {self.step}"
+
+
+class VariantVersion(models.Model):
+    """A variant's text as it was before a change, so reviewers see what changed."""
+
+    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    text = models.TextField(blank=True)
+    first_comment = models.TextField(blank=True)
+    editor = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["variant", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["variant", "number"], name="variant_version_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"variant {self.variant_id} v{self.number}"
+
+
+class PostComment(models.Model):
+    """An internal note on a post, between the people who write and approve it."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True,
+                               related_name="post_comments")
+    body = models.TextField(_("comment"))
+    mentions = models.ManyToManyField(Member, blank=True, related_name="post_mentions")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+
+    def __str__(self) -> str:
+        return f"comment {self.pk} on post {self.post_id}"
+
+
+class ApprovalPolicy(models.Model):
+    """Who must approve a post before it may be scheduled: ordered steps.
+
+    One policy per organization (no channel) is the default; a policy for a channel
+    replaces it for that channel's variants. Without any policy, one approval by any
+    member allowed to approve is enough.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE,
+                                     related_name="approval_policies")
+    channel = models.OneToOneField(Channel, on_delete=models.CASCADE, null=True, blank=True,
+                                   related_name="approval_policy", verbose_name=_("channel"))
+    name = models.CharField(_("name"), max_length=120)
+    # An approval older than this, for a post not yet published, must be given again.
+    expire_after_hours = models.PositiveIntegerField(_("approval valid for (hours)"), null=True,
+                                                     blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["organization", "channel__display_name", "pk"]
+        verbose_name = _("approval policy")
+        verbose_name_plural = _("approval policies")
+        constraints = [
+            models.UniqueConstraint(fields=["organization"], condition=Q(channel__isnull=True),
+                                    name="approval_policy_one_default"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StepMode(models.TextChoices):
+    ANY = "any", _("Any one of them")
+    ALL = "all", _("All of them")
+
+
+class ApprovalStep(models.Model):
+    """One step of a policy: any one, or all, of some members (or of a role's members)."""
+
+    policy = models.ForeignKey(ApprovalPolicy, on_delete=models.CASCADE, related_name="steps")
+    number = models.PositiveSmallIntegerField()
+    name = models.CharField(_("name"), max_length=120)
+    mode = models.CharField(_("who must approve"), max_length=3, choices=StepMode.choices,
+                            default=StepMode.ANY)
+    # A role instead of (or besides) named members: anyone holding it may approve.
+    role = models.CharField(_("role"), max_length=16, blank=True)
+    members = models.ManyToManyField(Member, blank=True, related_name="approval_steps",
+                                     verbose_name=_("members"))
+
+    class Meta:
+        ordering = ["policy", "number"]
+        verbose_name = _("approval step")
+        verbose_name_plural = _("approval steps")
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "number"], name="approval_step_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy_id}/{self.number} {self.name}"
 
 
 class AttemptOutcome(models.TextChoices):

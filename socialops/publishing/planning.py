@@ -71,7 +71,8 @@ def _bound(day: date, zone: ZoneInfo) -> datetime:
 
 
 def calendar_variants(member: Member, span: Span, zone: ZoneInfo, *,
-                      channel_id: int | None = None, status: str = "") -> QuerySet[Variant]:
+                      channel_id: int | None = None, status: str = "",
+                      campaign_id: int | None = None, label: str = "") -> QuerySet[Variant]:
     """Return the variants planned or published within the span, with their channel and post."""
     require(member, Action.VIEW_POSTS, member.organization)
     query = (
@@ -88,6 +89,14 @@ def calendar_variants(member: Member, span: Span, zone: ZoneInfo, *,
     else:
         # A cancelled publication no longer takes a slot; filter on it to see them.
         query = query.exclude(status=VariantStatus.CANCELLED)
+    if campaign_id is not None:
+        query = query.filter(post__campaign_id=campaign_id)
+    if label:
+        # Labels are a JSON list, which SQLite cannot search inside: match within the
+        # span (at most a month of rows) in Python.
+        posts = {post_id for post_id, labels in query.values_list("post_id", "post__labels")
+                 if label in (labels or [])}
+        query = query.filter(post_id__in=posts)
     return query
 
 

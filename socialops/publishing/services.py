@@ -16,8 +16,11 @@ from django.utils.translation import gettext as _
 from socialops.core import audit
 from socialops.core.actors import Actor
 from socialops.core.models import Member
-from socialops.core.permissions import Action, require
+from socialops.core.permissions import Action, can, require
 from socialops.governance.models import Channel, ChannelStatus
+from socialops.publishing import approvals
+from socialops.publishing.campaigns import resolve_campaign
+from socialops.publishing.discussion import record_version
 from socialops.publishing.media import media_files
 from socialops.publishing.models import (
     ApprovalDecision,
@@ -49,7 +52,7 @@ def posts_for(member: Member) -> QuerySet[Post]:
         "renditions").order_by("channel__network", "channel__handle", "placement")
     return (
         Post.objects.filter(organization_id=member.organization_id)
-        .select_related("author__user")
+        .select_related("author__user", "campaign")
         .prefetch_related(Prefetch("variants", queryset=variants), "media")
     )
 
@@ -163,6 +166,7 @@ def create_post(
     is_paid: bool = False,
     notes: str = "",
     planned_at: datetime | None = None,
+    campaign_id: int | None = None,
 ) -> Post:
     """Write a draft post with one variant per (channel id, placement), text copied in.
 
@@ -170,11 +174,14 @@ def create_post(
     """
     require(member, Action.DRAFT_POSTS, member.organization)
     resolved = _targets(member, targets)
+    for channel, _placement in resolved:  # channel grants widen or narrow drafting
+        require(member, Action.DRAFT_POSTS, channel=channel)
     if planned_at is not None and timezone.is_naive(planned_at):
         raise ValidationError(_("Give the time with its time zone."))
     post = Post.objects.create(
         organization_id=member.organization_id, author=member, text=text.strip(),
         link=link.strip(), labels=_clean_labels(labels), is_paid=is_paid, notes=notes.strip(),
+        campaign=resolve_campaign(member, campaign_id),
     )
     # A placement that carries no text (a story) starts empty instead of failing its check.
     variants = [
@@ -186,6 +193,7 @@ def create_post(
     ]
     audit.record(member.organization, actor, "post.create", post, after={
         "text": post.text, "link": post.link, "labels": post.labels, "is_paid": post.is_paid,
+        "campaign": post.campaign_id,
         "variants": [[v.channel_id, v.placement] for v in variants],
         "planned_at": planned_at,
     })
@@ -209,9 +217,10 @@ def edit_variant(
         locked.first_comment = first_comment
     if before["text"] == locked.text and before["first_comment"] == locked.first_comment:
         return locked
-    if locked.status in (VariantStatus.APPROVED, VariantStatus.SCHEDULED):
-        locked.status = VariantStatus.IN_REVIEW
-        locked.next_attempt_at = None
+    record_version(locked, member, text=before["text"], first_comment=before["first_comment"])
+    if locked.status in (VariantStatus.APPROVED, VariantStatus.SCHEDULED, VariantStatus.IN_REVIEW):
+        # Approvals covered the text as it was: the new text starts its review over.
+        approvals.restart_review(locked)
     elif locked.status == VariantStatus.FAILED:
         locked.status = VariantStatus.DRAFT
     locked.save()
@@ -238,59 +247,141 @@ def _audit_transition(member: Member, actor: Actor, post: Post, action: str,
 
 @transaction.atomic
 def submit_for_review(member: Member, actor: Actor, post: Post) -> list[Variant]:
-    """Send the post's drafts to the approvers, once they fit their networks."""
+    """Send the post's drafts to the first approval step, once they fit their networks."""
     require(member, Action.DRAFT_POSTS, post)
     variants = _locked_variants(post, [VariantStatus.DRAFT])
     if not variants:
         raise ValidationError(_("There is no draft to submit."))
     _require_valid(variants)
-    _set_status(variants, VariantStatus.IN_REVIEW)
+    for variant in variants:
+        approvals.restart_review(variant)
+        variant.save(update_fields=["status", "approval_step", "review_round", "approved_at",
+                                    "next_attempt_at", "updated_at"])
     _audit_transition(member, actor, post, "post.submit", variants)
+    rules = approvals.rules_by_channel(post.organization_id, {v.channel_id for v in variants})
+    approvals.notify_step(variants, rules, author=member)
     return variants
+
+
+def _waiting_for(member: Member, post: Post, variant_ids: Iterable[int] | None,
+                 ) -> tuple[list[Variant], dict[int, list[approvals.StepRule]]]:
+    """Lock the variants in review whose current step this member may decide."""
+    variants = _locked_variants(post, [VariantStatus.IN_REVIEW], variant_ids)
+    if not variants:
+        raise ValidationError(_("Nothing is waiting for approval."))
+    rules = approvals.rules_by_channel(post.organization_id, {v.channel_id for v in variants})
+    mine = [v for v in variants  # channel grants may narrow or widen approving per channel
+            if can(member, Action.APPROVE_POSTS, v)
+            and approvals.is_eligible(member, approvals.current_rule(v, rules[v.channel_id]))]
+    if not mine:
+        steps = sorted({approvals.current_rule(v, rules[v.channel_id]).name for v in variants})
+        raise ValidationError(_("These variants wait for another approver (step: %(steps)s).")
+                              % {"steps": ", ".join(s for s in steps if s) or "—"})
+    return mine, rules
+
+
+def _record(member: Member, variants: Sequence[Variant], decision: str, comment: str,
+            rules: dict[int, list[approvals.StepRule]]) -> None:
+    ApprovalDecision.objects.bulk_create(
+        ApprovalDecision(variant=v, reviewer=member, decision=decision, comment=comment,
+                         round=v.review_round,
+                         step=approvals.current_rule(v, rules[v.channel_id]).number)
+        for v in variants)
 
 
 @transaction.atomic
 def approve(member: Member, actor: Actor, post: Post, *, comment: str = "",
             variant_ids: Iterable[int] | None = None) -> list[Variant]:
-    """Approve the variants in review (all of them unless some ids are given)."""
+    """Approve the variants whose current step this member decides; advance or finish them."""
     require(member, Action.APPROVE_POSTS, post)
-    variants = _locked_variants(post, [VariantStatus.IN_REVIEW], variant_ids)
+    variants, rules = _waiting_for(member, post, variant_ids)
+    already = set(ApprovalDecision.objects.filter(
+        variant__in=variants, reviewer=member, decision=ApprovalDecision.Decision.APPROVED,
+    ).values_list("variant_id", "round", "step"))
+    variants = [v for v in variants if (v.pk, v.review_round, approvals.current_rule(
+        v, rules[v.channel_id]).number) not in already]
     if not variants:
-        raise ValidationError(_("Nothing is waiting for approval."))
-    # A variant planned for a future time (imported, or edited after scheduling) goes
-    # back on the schedule at that time: the approval is the consent to publish it then.
-    earliest = timezone.now() + MIN_LEAD
-    planned = [v for v in variants if v.scheduled_at is not None and v.scheduled_at >= earliest]
-    unplanned = [v for v in variants if v not in planned]
-    if unplanned:
-        _set_status(unplanned, VariantStatus.APPROVED)
-    for variant in planned:
-        _set_status([variant], VariantStatus.SCHEDULED, next_attempt_at=variant.scheduled_at)
-    ApprovalDecision.objects.bulk_create(
-        ApprovalDecision(variant=v, reviewer=member, decision=ApprovalDecision.Decision.APPROVED,
-                         comment=comment.strip()) for v in variants)
+        raise ValidationError(_("You have already approved this step; it waits for the others."))
+    _record(member, variants, ApprovalDecision.Decision.APPROVED, comment.strip(), rules)
+    advanced: list[Variant] = []
+    finished: list[Variant] = []
+    for variant in variants:
+        rule = approvals.current_rule(variant, rules[variant.channel_id])
+        if not approvals.is_satisfied(variant, rule):
+            continue
+        if rule.is_last:
+            finished.append(variant)
+        else:
+            variant.approval_step = rule.number + 1
+            variant.save(update_fields=["approval_step", "updated_at"])
+            advanced.append(variant)
+    planned = _finish_approval(finished)
     _audit_transition(member, actor, post, "post.approve", variants, comment=comment.strip(),
+                      advanced=[v.pk for v in advanced], approved=[v.pk for v in finished],
                       scheduled=[v.pk for v in planned])
+    approvals.notify_step(advanced, rules, author=None)
     return variants
+
+
+def _finish_approval(variants: Sequence[Variant]) -> list[Variant]:
+    """Mark variants approved; those planned for a future time are scheduled for it.
+
+    A planned time (an import, or a scheduled post edited and approved again) goes back
+    on the schedule: the approval is the consent to publish it then. Returns those.
+    """
+    now = timezone.now()
+    earliest = now + MIN_LEAD
+    planned = [v for v in variants if v.scheduled_at is not None and v.scheduled_at >= earliest]
+    for variant in variants:
+        if variant in planned:
+            _set_status([variant], VariantStatus.SCHEDULED, next_attempt_at=variant.scheduled_at,
+                        approval_step=0, approved_at=now)
+        else:
+            _set_status([variant], VariantStatus.APPROVED, approval_step=0, approved_at=now)
+    return planned
 
 
 @transaction.atomic
 def reject(member: Member, actor: Actor, post: Post, *, comment: str,
-           variant_ids: Iterable[int] | None = None) -> list[Variant]:
-    """Send the variants in review back to draft, with a comment saying why."""
+           variant_ids: Iterable[int] | None = None,
+           changes_requested: bool = False) -> list[Variant]:
+    """Send the variants back to draft with a comment: rejected, or changes requested."""
     require(member, Action.APPROVE_POSTS, post)
     comment = comment.strip()
     if not comment:
         raise ValidationError(_("Say why you reject it, so the author knows what to change."))
-    variants = _locked_variants(post, [VariantStatus.IN_REVIEW], variant_ids)
-    if not variants:
-        raise ValidationError(_("Nothing is waiting for approval."))
-    _set_status(variants, VariantStatus.DRAFT)
-    ApprovalDecision.objects.bulk_create(
-        ApprovalDecision(variant=v, reviewer=member, decision=ApprovalDecision.Decision.REJECTED,
-                         comment=comment) for v in variants)
-    _audit_transition(member, actor, post, "post.reject", variants, comment=comment)
+    variants, rules = _waiting_for(member, post, variant_ids)
+    decision = (ApprovalDecision.Decision.CHANGES_REQUESTED if changes_requested
+                else ApprovalDecision.Decision.REJECTED)
+    _record(member, variants, decision, comment, rules)
+    _set_status(variants, VariantStatus.DRAFT, approval_step=0)
+    _audit_transition(member, actor, post,
+                      "post.request_changes" if changes_requested else "post.reject",
+                      variants, comment=comment)
     return variants
+
+
+@transaction.atomic
+def expire_approvals(actor: Actor) -> int:
+    """Send approvals older than their policy allows back to review; return how many."""
+    count = 0
+    for stale in approvals.expired_variants():
+        # The conditional update loses cleanly against a dispatcher claiming the row.
+        locked = Variant.objects.select_for_update().filter(
+            pk=stale.pk, status__in=[VariantStatus.APPROVED, VariantStatus.SCHEDULED]).first()
+        if locked is None:
+            continue
+        before = _snapshot(locked)
+        approvals.restart_review(locked)
+        locked.save()
+        ApprovalDecision.objects.create(variant=locked, reviewer=None, round=locked.review_round,
+                                        step=1, decision=ApprovalDecision.Decision.EXPIRED)
+        audit.record(locked.organization, actor, "variant.approval_expired", locked,
+                     before=before, after=_snapshot(locked))
+        rules = approvals.rules_by_channel(locked.organization_id, [locked.channel_id])
+        approvals.notify_step([locked], rules, author=None)
+        count += 1
+    return count
 
 
 @transaction.atomic
@@ -306,6 +397,8 @@ def schedule(member: Member, actor: Actor, post: Post, when: datetime, *,
         post, [VariantStatus.APPROVED, VariantStatus.SCHEDULED], variant_ids)
     if not variants:
         raise ValidationError(_("Only approved variants can be scheduled."))
+    for variant in variants:  # channel grants widen or narrow publishing per channel
+        require(member, Action.SCHEDULE_POSTS, variant)
     _require_valid(variants)
     _set_status(variants, VariantStatus.SCHEDULED, scheduled_at=when, next_attempt_at=when,
                 last_error="", last_error_code="")
@@ -328,6 +421,8 @@ def cancel(member: Member, actor: Actor, post: Post, *,
     if not variants:
         raise ValidationError(_("Nothing can be cancelled: the variants are published, "
                                 "publishing or already cancelled."))
+    for variant in variants:  # channel grants widen or narrow publishing per channel
+        require(member, Action.SCHEDULE_POSTS, variant)
     # The conditional update is what wins against a dispatcher claiming at the same moment.
     changed = Variant.objects.filter(pk__in=[v.pk for v in variants],
                                      status__in=CANCELLABLE).update(

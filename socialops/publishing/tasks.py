@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from socialops.publishing import dispatcher
+from socialops.core.actors import Actor
+from socialops.publishing import dispatcher, services
 
 
 @shared_task(ignore_result=True)
@@ -17,3 +18,9 @@ def dispatch_due() -> int:
 def publish_variant(variant_id: int, claim_token: str) -> str:
     """Publish one claimed variant; a duplicate delivery does nothing."""
     return dispatcher.publish(variant_id, claim_token)
+
+
+@shared_task(ignore_result=True)
+def expire_approvals() -> int:
+    """Send approvals older than their policy allows back to review; return how many."""
+    return services.expire_approvals(Actor.system("approval-expiry"))

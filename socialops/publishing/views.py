@@ -22,7 +22,8 @@ from socialops.core.models import Member
 from socialops.core.permissions import Action, can, require
 from socialops.governance.models import Channel, ChannelStatus
 from socialops.governance.services import channels_for, get_channel_for_member
-from socialops.publishing import images, media, pausing, services
+from socialops.publishing import approvals, discussion, images, media, pausing, services
+from socialops.publishing.campaigns import campaigns_for
 from socialops.publishing.models import Variant, VariantStatus
 from socialops.publishing.validation import (
     check_variant,
@@ -95,7 +96,11 @@ def post_list(request: HttpRequest) -> HttpResponse:
         posts = posts.filter(variants__status=status).distinct()
     else:
         status = ""
+    waiting = request.GET.get("waiting") == "me"
+    if waiting:
+        posts = posts.filter(pk__in=approvals.waiting_for(member))
     context = {
+        "waiting": waiting,
         "posts": list(posts[:PAGE_SIZE]),
         "status_choices": VariantStatus.choices,
         "selected_status": status,
@@ -112,7 +117,7 @@ def compose(request: HttpRequest) -> HttpResponse:
     """Write a post once and choose the channels and placements it goes to."""
     member = _member(request, Action.DRAFT_POSTS)
     form: dict[str, Any] = {"text": "", "link": "", "labels": "", "notes": "", "is_paid": False,
-                            "targets": []}
+                            "targets": [], "campaign": request.GET.get("campaign", "")}
     if request.method == "POST":
         form = {
             "text": request.POST.get("text", ""), "link": request.POST.get("link", ""),
@@ -120,6 +125,7 @@ def compose(request: HttpRequest) -> HttpResponse:
             "is_paid": request.POST.get("is_paid") == "on",
             "targets": request.POST.getlist("target"),
             "alt_text": request.POST.get("alt_text", ""),
+            "campaign": request.POST.get("campaign", ""),
         }
         try:
             # One transaction: an image that is refused leaves no half-made post behind.
@@ -129,7 +135,8 @@ def compose(request: HttpRequest) -> HttpResponse:
                     member, actor, text=form["text"],
                     targets=_parse_targets(form["targets"]), link=form["link"],
                     labels=form["labels"].split(","), is_paid=form["is_paid"],
-                    notes=form["notes"],
+                    notes=form["notes"], campaign_id=int(form["campaign"])
+                    if form["campaign"].isdigit() else None,
                 )
                 upload = request.FILES.get("image")
                 if upload is not None:
@@ -141,7 +148,8 @@ def compose(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Draft saved. Adjust each variant, then submit it "
                                         "for approval."))
             return HttpResponseRedirect(reverse("publishing:post", args=[post.pk]))
-    context = {"form": form, "choices": _targets_choice(member)}
+    context = {"form": form, "choices": _targets_choice(member),
+               "campaign_choices": [(str(c.pk), c.name) for c in campaigns_for(member)]}
     return render(request, "publishing/compose.html", context)
 
 
@@ -177,11 +185,19 @@ def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
             "channel__network", "pk"))
     statuses = {v.status for v in variants}
     zone = _zone(member)
+    rules = approvals.rules_by_channel(post.organization_id, {v.channel_id for v in variants})
     context = {
         "post": post,
         "rows": [{"variant": v, "check": services.check_of(v),
-                  "first_comment": placement_spec(v.channel, v.placement).first_comment}
+                  "first_comment": placement_spec(v.channel, v.placement).first_comment,
+                  "step": approvals.current_rule(v, rules[v.channel_id])
+                  if v.status == VariantStatus.IN_REVIEW else None,
+                  "history": discussion.history(v)}
                  for v in variants],
+        "comments": list(post.comments.select_related("author__user")),
+        "can_comment": discussion.may_comment(member, post),
+        "my_turn": any(v.status == VariantStatus.IN_REVIEW and approvals.is_eligible(
+            member, approvals.current_rule(v, rules[v.channel_id])) for v in variants),
         "can_draft": can(member, Action.DRAFT_POSTS, post),
         "can_approve": can(member, Action.APPROVE_POSTS, post),
         "can_schedule": can(member, Action.SCHEDULE_POSTS, post),
@@ -193,6 +209,7 @@ def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
         "media_editable": any(v.is_editable for v in variants) and not any(
             v.status in media.BUSY_STATUSES for v in variants),
         "max_upload_mb": images.max_upload_bytes() // (1024 * 1024),
+        "campaign_choices": [(str(c.pk), c.name) for c in campaigns_for(member)],
         "time_zone": member.organization.time_zone,
         "default_time": timezone.localtime(timezone.now(), zone).strftime("%Y-%m-%dT%H:%M"),
     }
@@ -255,9 +272,9 @@ def post_action(request: HttpRequest, post_id: int, action: str) -> HttpResponse
             services.approve(member, actor, post, comment=request.POST.get("comment", ""),
                              variant_ids=ids)
             messages.success(request, _("Approved."))
-        elif action == "reject":
+        elif action in ("reject", "request_changes"):
             services.reject(member, actor, post, comment=request.POST.get("comment", ""),
-                            variant_ids=ids)
+                            variant_ids=ids, changes_requested=action == "request_changes")
             messages.success(request, _("Sent back to the author."))
         elif action == "schedule":
             when = _parse_local(member, request.POST.get("when", ""))
@@ -329,3 +346,18 @@ def resume(request: HttpRequest, pause_id: int) -> HttpResponse:
     return render(request, "publishing/resume.html",
                   {"pause": pause_row, "overdue": pausing.due_during_pause(pause_row)})
 
+
+
+@login_required
+@require_POST
+def post_comment(request: HttpRequest, post_id: int) -> HttpResponse:
+    """Add an internal comment to a post; @mentioned members are e-mailed."""
+    member = _member(request)
+    post = services.get_post_for_member(member, post_id)
+    try:
+        discussion.add_comment(member, Actor.from_request(request), post,
+                               request.POST.get("body", ""))
+        messages.success(request, _("Comment added."))
+    except ValidationError as exc:
+        _errors(request, exc)
+    return HttpResponseRedirect(reverse("publishing:post", args=[post.pk]) + "#comments")

@@ -16,6 +16,7 @@ from socialops.core.services import add_member, create_organization
 from socialops.governance.models import Channel
 from socialops.governance.services import create_channel, credentials_of
 from socialops.publishing import dispatcher
+from socialops.publishing.approval_policies import StepInput, save_policy
 from socialops.publishing.models import Variant, VariantStatus
 
 PASSWORD = "blue-heron-lantern-42"
@@ -29,6 +30,11 @@ def channels(transactional_db: None, sandbox: Any, settings: Any) -> list[Channe
     manager = add_member(org, "claire@publication.test", Role.MANAGER, actor,
                          password=PASSWORD, full_name="Claire Dubois")
     backup = add_member(org, "hugo@publication.test", Role.PUBLISHER, actor)
+    legal = add_member(org, "ines@publication.test", Role.APPROVER, actor, password=PASSWORD,
+                       full_name="Inès Legal")
+    save_policy(manager, actor, name="Brand then legal", steps=[
+        StepInput(name="Brand", member_ids=[manager.pk]),
+        StepInput(name="Legal", mode="all", member_ids=[legal.pk])])
     made = []
     for network in ("x", "bluesky"):
         handle = f"{network}-browser-{time.monotonic_ns()}"
@@ -47,14 +53,20 @@ def _posts_on(sandbox: Any, channel: Channel) -> list[str]:
     return [p["text"] for p in response.json()["posts"]]
 
 
-def test_compose_approve_schedule_publish(live_server: Any, browser: Any, sandbox: Any,
-                                         channels: list[Channel]) -> None:
-    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+def _signed_in(browser: Any, live_server: Any, email: str) -> Any:
+    page = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
     page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", "claire@publication.test")
+    page.fill("input[name=username]", email)
     page.fill("input[name=password]", PASSWORD)
     page.press("input[name=password]", "Enter")
     page.wait_for_url(f"{live_server.url}/")
+    return page
+
+
+def test_compose_approve_in_two_steps_schedule_publish(
+    live_server: Any, browser: Any, sandbox: Any, channels: list[Channel],
+) -> None:
+    page = _signed_in(browser, live_server, "claire@publication.test")
 
     page.goto(f"{live_server.url}/publishing/new/")
     page.fill("#compose-text", "Collection d'été 🎉 https://example.com/ete")
@@ -79,6 +91,16 @@ def test_compose_approve_schedule_publish(live_server: Any, browser: Any, sandbo
     page.fill("#review-comment", "Parfait")
     page.click("button:has-text('Approve')")
     page.get_by_text("Approved.", exact=True).wait_for()
+    # The brand step passed; the legal step is someone else's.
+    page.get_by_text("Waiting for step 2 of 2: Legal").first.wait_for()
+    assert page.locator("#review-form").count() == 0
+    legal = _signed_in(browser, live_server, "ines@publication.test")
+    legal.goto(f"{live_server.url}/publishing/?waiting=me")
+    legal.click("a:has-text('Collection')")
+    legal.click("#review-form button:has-text('Approve')")
+    legal.get_by_text("Approved.", exact=True).wait_for()
+    assert set(Variant.objects.values_list("status", flat=True)) == {VariantStatus.APPROVED}
+    page.reload()
     page.click("button:has-text('Schedule')")  # the default time is now: too early
     page.get_by_text("Choose a time in the future.").wait_for()
     soon = timezone.localtime(timezone.now() + timedelta(minutes=2))
