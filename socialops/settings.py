@@ -65,7 +65,9 @@ SECRET_KEY = _secret_key()
 DEBUG = env_bool("SOCIALOPS_DEBUG", False)
 ALLOWED_HOSTS = env_list("SOCIALOPS_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("SOCIALOPS_CSRF_TRUSTED_ORIGINS", [])
-SECURE_COOKIES = env_bool("SOCIALOPS_SECURE_COOKIES", False)
+# The site is served over HTTPS only: send HSTS (socialops.core.middleware) and secure cookies.
+SOCIALOPS_HTTPS = env_bool("SOCIALOPS_HTTPS", False)
+SECURE_COOKIES = env_bool("SOCIALOPS_SECURE_COOKIES", SOCIALOPS_HTTPS)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_HTTPONLY = True
@@ -83,6 +85,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_celery_beat",
+    # Two-factor sign-in (TOTP devices); see socialops/core/twofactor.py.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "socialops.core",
     "socialops.governance",
     "socialops.publishing",
@@ -96,6 +101,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "socialops.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -189,6 +195,10 @@ SOCIALOPS_CREDENTIAL_MAX_AGE_DAYS = env_int("SOCIALOPS_CREDENTIAL_MAX_AGE_DAYS",
 # Failed sign-ins per e-mail address and IP before a lock of this many minutes.
 SOCIALOPS_LOGIN_MAX_FAILURES = env_int("SOCIALOPS_LOGIN_MAX_FAILURES", 5, minimum=1)
 SOCIALOPS_LOGIN_LOCK_MINUTES = env_int("SOCIALOPS_LOGIN_LOCK_MINUTES", 15, minimum=1)
+# Two-factor codes: the issuer shown in authenticator apps; wrong codes are throttled by
+# the same lock as passwords (socialops.core.throttle), so django-otp's own delay is off.
+OTP_TOTP_ISSUER = env_str("SOCIALOPS_OTP_ISSUER", "socialops")
+OTP_TOTP_THROTTLE_FACTOR = 0
 
 # The local sandbox network; channels whose transport is "sandbox" talk to it.
 SOCIALOPS_SANDBOX_URL = env_str("SOCIALOPS_SANDBOX_URL", "http://127.0.0.1:8765")
@@ -234,13 +244,61 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 1.0,
         "options": {"expires": 5},
     },
+    # Approvals older than their policy allows go back to review.
+    "publishing-expire-approvals": {
+        "task": "socialops.publishing.tasks.expire_approvals",
+        "schedule": 300.0,
+        "options": {"expires": 240},
+    },
+    # The inbox: page the person on call when conversations miss their response target.
+    "inbox-page-breaches": {
+        "task": "socialops.inbox.tasks.page_response_breaches",
+        "schedule": 300.0,
+        "options": {"expires": 240},
+    },
     # The inbox: queue a poll of every channel that is due (socialops.inbox.services.polling).
     "poll-inboxes": {
         "task": "socialops.inbox.tasks.poll_inboxes",
         "schedule": env_int("SOCIALOPS_INBOX_POLL_SECONDS", 30, minimum=2),
         "options": {"expires": 30},
     },
+    # Listening (socialops.listening.tasks): collect every query, then run the detector.
+    "listening-collect": {
+        "task": "socialops.listening.tasks.collect_all",
+        "schedule": env_int("SOCIALOPS_LISTENING_POLL_SECONDS", 60, minimum=5),
+        "options": {"expires": 60},
+    },
+    "listening-purge": {
+        "task": "socialops.listening.tasks.purge_expired",
+        "schedule": 3600.0,
+    },
+    # Analytics: collect channel and post metrics of the channels that are due (hourly each,
+    # with back-off; socialops.analytics.collection).
+    "analytics-collect-metrics": {
+        "task": "socialops.analytics.tasks.collect_due_metrics",
+        "schedule": 300.0,
+        "options": {"expires": 240},
+    },
+    # On-call paging (socialops.team.pager): escalate unacknowledged pages to the backup,
+    # then the manager; rows are claimed with locks, so overlapping runs page nobody twice.
+    "team-escalate-pages": {
+        "task": "socialops.team.tasks.escalate_pages",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "analytics-run-due-reports": {
+        "task": "socialops.analytics.tasks.run_due_reports",
+        "schedule": 600.0,
+        "options": {"expires": 540},
+    },
 }
+
+# Listening: how long mentions and 5-minute buckets are kept, and the alert cool-down.
+SOCIALOPS_LISTENING_RETENTION_DAYS = env_int("SOCIALOPS_LISTENING_RETENTION_DAYS", 90, minimum=9)
+SOCIALOPS_LISTENING_ALERT_COOLDOWN_MINUTES = env_int(
+    "SOCIALOPS_LISTENING_ALERT_COOLDOWN_MINUTES", 360, minimum=5)
+# Alert webhooks go to public addresses only, unless this is set (tests, closed labs).
+SOCIALOPS_WEBHOOKS_ALLOW_PRIVATE = env_bool("SOCIALOPS_WEBHOOKS_ALLOW_PRIVATE", False)
 
 LOGGING = {
     "version": 1,

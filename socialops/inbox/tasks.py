@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from socialops.inbox.services.delivery import deliver_reply
-from socialops.inbox.services.escalation import email_notice
+from socialops.inbox.services.escalation import email_notice, page_breaches
 from socialops.inbox.services.polling import due_channels, poll_channel
 
 
@@ -37,3 +37,9 @@ def send_reply(message_id: int) -> str:
 def email_urgent_notices(notice_ids: list[int]) -> int:
     """E-mail the owners of the channels of urgent notices; each notice is e-mailed once."""
     return sum(email_notice(notice_id) for notice_id in notice_ids)
+
+
+@shared_task(ignore_result=True)
+def page_response_breaches() -> int:
+    """Page the person on call for conversations that just missed their target (beat)."""
+    return page_breaches()

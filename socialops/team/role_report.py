@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -35,6 +37,7 @@ ACTION_MINUTES: list[tuple[str, str, float]] = [
     ("post.approve", "approvals", 8), ("post.reject", "approvals", 10),
     ("post.request_changes", "approvals", 12), ("approval_policy.", "approvals", 15),
     ("post.", "publishing", 15), ("variant.", "publishing", 5),
+    ("campaign.", "publishing", 20),
     ("inbox.reply", "community", 0),  # replies are counted from messages below
     ("inbox.", "community", 2),
     ("incident.", "crisis", 15),
@@ -58,6 +61,15 @@ class RoleReport:
     minutes: dict[str, float] = field(default_factory=dict)
     crisis_led: int = 0
     approvals: int = 0
+    # Paid campaigns this person created or changed: campaign id -> (budget, currency).
+    budgets: dict[str, tuple[Decimal, str]] = field(default_factory=dict)
+
+    def budget_totals(self) -> list[tuple[str, Decimal]]:
+        """Return the budgets managed, summed per currency."""
+        totals: dict[str, Decimal] = {}
+        for amount, currency in self.budgets.values():
+            totals[currency] = totals.get(currency, Decimal(0)) + amount
+        return sorted(totals.items())
 
     def shares(self) -> list[tuple[str, Any, int, float, float]]:
         """Return (key, label, volume, volume share, time share), largest time share first."""
@@ -72,7 +84,7 @@ class RoleReport:
     @property
     def senior(self) -> bool:
         """Return whether the measured work shows senior responsibilities."""
-        return self.crisis_led > 0 or self.approvals >= 10
+        return self.crisis_led > 0 or self.approvals >= 10 or bool(self.budgets)
 
 
 def classify(action: str) -> tuple[str, float] | None:
@@ -98,7 +110,8 @@ def role_report(viewer: Member, member: Member | None = None, days: int = 90,
     if member is not None:
         events = events.filter(actor=member.user)
         replies = replies.filter(sent_by=member)
-    for action in events.values_list("action", flat=True).iterator():
+    for action, target_id, after in events.order_by("seq").values_list(
+            "action", "target_id", "after").iterator():
         found = classify(action)
         if found is None:
             continue
@@ -107,10 +120,25 @@ def role_report(viewer: Member, member: Member | None = None, days: int = 90,
         report.minutes[key] = report.minutes.get(key, 0.0) + minutes
         report.crisis_led += action == "incident.open"
         report.approvals += action == "post.approve"
+        _note_budget(report, action, target_id, after)
     count = replies.count()
     report.volume["community"] = report.volume.get("community", 0) + count
     report.minutes["community"] = report.minutes.get("community", 0.0) + count * REPLY_MINUTES
     return report
+
+
+def _note_budget(report: RoleReport, action: str, target_id: str, after: Any) -> None:
+    """Keep the latest budget of each paid campaign the person created or changed."""
+    if action not in ("campaign.create", "campaign.update") or not isinstance(after, dict):
+        return
+    if after.get("is_paid") and after.get("budget") not in (None, ""):
+        try:
+            report.budgets[target_id] = (Decimal(str(after["budget"])),
+                                         str(after.get("currency") or "EUR"))
+        except InvalidOperation:
+            return
+    else:
+        report.budgets.pop(target_id, None)
 
 
 def job_description(report: RoleReport, language: str) -> dict[str, Any]:
@@ -134,8 +162,16 @@ def job_description(report: RoleReport, language: str) -> dict[str, Any]:
                 "Reviews and approves content for others (%(count)s approval in the period).",
                 "Reviews and approves content for others (%(count)s approvals in the period).",
                 report.approvals) % {"count": report.approvals})
-        experience.append(_("Budget responsibility: not measured by socialops; add it if it "
-                            "applies."))
+        totals = report.budget_totals()
+        if totals:
+            amounts = ", ".join(f"{number_format(amount, 0, force_grouping=True)} {currency}"
+                                for currency, amount in totals)
+            experience.append(ngettext(
+                "Manages paid media budgets (%(count)s paid campaign, %(amounts)s).",
+                "Manages paid media budgets (%(count)s paid campaigns, %(amounts)s).",
+                len(report.budgets)) % {"count": len(report.budgets), "amounts": amounts})
+        else:
+            experience.append(_("No paid campaign budget in the period."))
         mission = _("Run the organization's social media presence end to end: publish, "
                     "answer the community, protect the brand in a crisis and keep the "
                     "channels secure, on a rota that covers evenings and weekends.")

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from socialops.core import audit
 from socialops.core.actors import Actor
 from socialops.core.models import Member
-from socialops.core.permissions import Action, can, require
+from socialops.core.permissions import Action, can, channel_scope, require
 from socialops.inbox.models import (
     Conversation,
     Delivery,
@@ -33,7 +33,8 @@ QUEUES = ("all", "unassigned", "mine", "urgent", "overdue")
 def conversations_for(member: Member) -> QuerySet[Conversation]:
     """Return the conversations a member may read (their organization's only)."""
     require(member, Action.VIEW_INBOX, member.organization)
-    return Conversation.objects.filter(organization_id=member.organization_id)
+    return Conversation.objects.filter(channel_scope(member, Action.VIEW_INBOX),
+                                       organization_id=member.organization_id)
 
 
 def get_conversation_for_member(member: Member, conversation_id: int) -> Conversation:

@@ -11,22 +11,26 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from socialops.core import audit
 from socialops.core.actors import Actor
 from socialops.core.models import Member, Role
-from socialops.core.permissions import Action, require
+from socialops.core.paging import PageRequest, request_page
+from socialops.core.permissions import Action, channel_scope, require
 from socialops.governance.models import Channel
-from socialops.inbox.models import Message, UrgentNotice
+from socialops.inbox.models import Conversation, Message, Status, UrgentNotice
 
 log = logging.getLogger(__name__)
 EXCERPT_LENGTH = 280
@@ -57,6 +61,16 @@ def escalate(channel: Channel, remote_ids: Sequence[str]) -> list[UrgentNotice]:
             "conversation"):
         audit.record(organization, actor, "inbox.urgent_escalate", notice.conversation,
                      after={"notice": notice.pk, "reasons": notice.reasons})
+        # The person on call is paged too (the team app decides who; ADR 0007).
+        with translation.override(organization.language):
+            title = _("Urgent message on %(channel)s: %(excerpt)s") % {
+                "channel": channel.display_name, "excerpt": notice.excerpt[:120]}
+        request_page(PageRequest(
+            organization_id=organization.pk, kind="urgent_message", title=title,
+            url=reverse("inbox:conversation", args=[notice.conversation_id]),
+            dedupe_key=f"inbox-urgent:{notice.pk}", channel_id=channel.pk,
+            severity="critical" if {"safety", "self_harm"} & set(notice.reasons) else "high",
+            details={"reasons": ", ".join(notice.reasons)}))
     ids = list(UrgentNotice.objects.filter(message__in=messages).values_list("pk", flat=True))
     transaction.on_commit(lambda: tasks.email_urgent_notices.delay(ids))
     return notices
@@ -76,6 +90,7 @@ def open_notices(member: Member) -> QuerySet[UrgentNotice]:
         UrgentNotice.objects.filter(organization_id=member.organization_id,
                                     acknowledged_at__isnull=True)
         .filter(recipients_filter(member))
+        .filter(channel_scope(member, Action.VIEW_INBOX))
         .select_related("channel", "conversation__contact")
         .order_by("-created_at", "-pk")
     )
@@ -124,3 +139,37 @@ def email_notice(notice_id: int) -> bool:
         body = render_to_string("inbox/email/urgent_notice.txt", context)
     send_mail(subject, body, None, recipients)
     return True
+
+
+# A breach older than this is backlog, not news: it does not page anyone.
+BREACH_PAGE_WINDOW = timedelta(hours=1)
+
+
+def page_breaches(now: datetime | None = None) -> int:
+    """Page the person on call for each channel whose conversations just missed their target.
+
+    One page per channel and hour (the dedupe key), counting the conversations whose
+    response target passed within the last hour and are still unanswered. Returns how
+    many channels were paged.
+    """
+    now = now or timezone.now()
+    rows = (Conversation.objects.filter(
+        status=Status.OPEN, spam=False, response_due_at__lte=now,
+        response_due_at__gt=now - BREACH_PAGE_WINDOW,
+    ).values("organization_id", "channel_id").annotate(n=Count("pk")).order_by())
+    hour = now.strftime("%Y-%m-%dT%H")
+    paged = 0
+    for row in rows:
+        channel = Channel.objects.select_related("organization").get(pk=row["channel_id"])
+        with translation.override(channel.organization.language):
+            title = ngettext(
+                "%(count)d conversation on %(channel)s passed its response target",
+                "%(count)d conversations on %(channel)s passed their response target",
+                row["n"]) % {"count": row["n"], "channel": channel.display_name}
+        request_page(PageRequest(
+            organization_id=row["organization_id"], kind="response_breach", title=title,
+            url=reverse("inbox:conversations") + f"?channel={channel.pk}",
+            dedupe_key=f"inbox-breach:{channel.pk}:{hour}", channel_id=channel.pk,
+            severity="medium", details={"conversations": str(row["n"])}))
+        paged += 1
+    return paged

@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from socialops.inbox.models import Conversation
 
@@ -45,3 +46,19 @@ def duration_label(value: timedelta) -> str:
     if minutes < 60:
         return _("%(minutes)d min") % {"minutes": minutes}
     return _("%(hours)d h %(minutes)02d") % {"hours": minutes // 60, "minutes": minutes % 60}
+
+
+# The urgent categories of socialops.inbox.triage.rules, as people read them.
+URGENT_REASON_LABELS = {
+    "legal": gettext_lazy("legal threat"),
+    "safety": gettext_lazy("safety"),
+    "press": gettext_lazy("press"),
+    "hijack": gettext_lazy("account hijack"),
+    "self_harm": gettext_lazy("distress"),
+}
+
+
+@register.filter
+def urgent_reason(code: str) -> str:
+    """Return the readable name of an urgent category (the code if unknown)."""
+    return str(URGENT_REASON_LABELS.get(code, code))

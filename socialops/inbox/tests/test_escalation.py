@@ -52,14 +52,16 @@ def test_an_urgent_message_notifies_once(people: dict[str, Any], make_item: Any,
         ingest(channel, items)
     notice = UrgentNotice.objects.get()
     assert notice.reasons == ["legal"] and notice.emailed_at is not None
-    assert len(mailoutbox) == 1
-    mail = mailoutbox[0]
+    # Besides the owners' notice, the person on call is paged once (tests/test_paging.py).
+    notices = [m for m in mailoutbox if not m.subject.startswith("Paged:")]
+    assert len(notices) == 1 and len(mailoutbox) == 2
+    mail = notices[0]
     assert sorted(mail.to) == ["backup@brand.example", "owner@brand.example"]
     assert channel.display_name in mail.subject and "mise en demeure" in mail.body
     assert f"/inbox/{notice.conversation_id}/" in mail.body
     # The e-mail job delivered twice sends nothing more.
     assert email_urgent_notices.delay([notice.pk]).get() == 0
-    assert len(mailoutbox) == 1
+    assert len(mailoutbox) == 2
     assert AuditEvent.objects.filter(action="inbox.urgent_escalate").count() == 1
 
 
@@ -70,6 +72,10 @@ def test_the_notice_shows_to_owners_and_managers_only(people: dict[str, Any],
         html = _client(people[who]).get("/inbox/notices/").content.decode()
         assert 'class="urgent-notice' in html, who
         assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+        assert ">legal threat</span>" in html, who
+    fr = _client(people["manager"])
+    fr.cookies["socialops_language"] = "fr"
+    assert ">menace juridique</span>" in fr.get("/inbox/notices/").content.decode()
     assert 'class="urgent-notice' not in _client(people["other"]).get(
         "/inbox/notices/").content.decode()
     assert not open_notices(people["other"]).exists()
@@ -112,7 +118,8 @@ def test_escalated_in_the_same_poll_as_the_message(
         outcome = poll_channel(channel.pk)
     assert outcome.ingested == 1
     notice = UrgentNotice.objects.get()
-    assert "safety" in notice.reasons and len(mailoutbox) == 1
+    # One e-mail to the channel's owners, one page to the person on call.
+    assert "safety" in notice.reasons and len(mailoutbox) == 2
     with django_capture_on_commit_callbacks(execute=True):
         poll_channel(channel.pk)
-    assert UrgentNotice.objects.count() == 1 and len(mailoutbox) == 1
+    assert UrgentNotice.objects.count() == 1 and len(mailoutbox) == 2

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -12,6 +14,7 @@ from django.test import Client
 from socialops.core import audit
 from socialops.core.actors import Actor
 from socialops.core.models import Member, Organization
+from socialops.publishing.campaigns import CampaignInput, save_campaign
 from socialops.team.role_report import job_description, role_report
 
 
@@ -62,3 +65,24 @@ def test_role_report_page_pdf_and_permissions(make_org: Callable[..., Organizati
     assert client.get("/team/role-report/?member=999999").status_code == 404
     pdf: Any = client.get("/team/role-report/job-description.pdf?language=fr")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_paid_campaign_budgets_are_a_seniority_signal(
+    make_org: Callable[..., Organization], make_member: Callable[..., Member],
+) -> None:
+    org = make_org()
+    lead = make_member(org, "manager")
+    actor = Actor.for_user(lead.user)
+    paid = save_campaign(lead, actor, CampaignInput(
+        name="Lin", starts_on=date(2026, 11, 1), ends_on=date(2026, 11, 30), is_paid=True,
+        budget=Decimal("8000"), spend=Decimal("100")))
+    save_campaign(lead, actor, CampaignInput(
+        name="Organique", starts_on=date(2026, 11, 1), ends_on=date(2026, 11, 30)))
+    paid_input = CampaignInput(name="Lin", starts_on=date(2026, 11, 1),
+                               ends_on=date(2026, 11, 30), is_paid=True,
+                               budget=Decimal("12000"))
+    save_campaign(lead, actor, paid_input, campaign=paid)
+    report = role_report(lead, lead)
+    assert report.budget_totals() == [("EUR", Decimal("12000"))] and report.senior
+    english = job_description(report, "en")
+    assert any("1 paid campaign, 12,000 EUR" in line for line in english["experience"])
