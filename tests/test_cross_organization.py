@@ -20,10 +20,16 @@ from socialops.connectors.base import InboundItem
 from socialops.core.actors import Actor
 from socialops.core.models import AuditEvent, Member, Organization, Team
 from socialops.core.services import create_token
-from socialops.governance.models import Channel
+from socialops.governance.models import Channel, ChannelGrant
 from socialops.inbox.models import Conversation, Holiday, Message, SavedReply, UrgentNotice
 from socialops.inbox.services import ingest
-from socialops.publishing.models import MediaAsset, PublishingPause, Rendition
+from socialops.publishing.models import (
+    ApprovalPolicy,
+    Campaign,
+    MediaAsset,
+    PublishingPause,
+    Rendition,
+)
 from socialops.publishing.services import create_post
 from tests.test_route_access import ROUTES
 
@@ -71,7 +77,55 @@ def theirs(make_org: Callable[..., Organization], make_member: Callable[..., Mem
         "pause_id": PublishingPause.objects.create(organization=org, reason="r",
                                                    paused_at=timezone.now()).pk,
         "event_id": AuditEvent.objects.filter(organization=org).order_by("seq").last().pk,
+        "policy_id": ApprovalPolicy.objects.create(organization=org, name="Legal").pk,
+        "campaign_id": Campaign.objects.create(organization=org, name="Secret",
+                                               starts_on=date(2026, 1, 1),
+                                               ends_on=date(2026, 1, 31)).pk,
+        "grant_id": ChannelGrant.objects.create(member=manager, channel=channel, effect="allow",
+                                                actions=["inbox.respond"]).pk,
+        **_listening_and_crisis(org, manager),
+        **_team(org),
+        **_analytics(org),
     }
+
+
+def _analytics(org: Organization) -> dict[str, int]:
+    """Return ids of a report definition and an archived report run of org."""
+    from socialops.analytics.models import ReportDefinition, ReportRun
+
+    report = ReportDefinition.objects.create(organization=org, name="Secret",
+                                             sections=["kpis"], schedule="on_demand")
+    run = ReportRun.objects.create(organization=org, definition=report, language="en",
+                                   period_start=date(2026, 1, 1), period_end=date(2026, 1, 31),
+                                   pdf=b"%PDF", created_at=timezone.now())
+    return {"report_id": report.pk, "run_id": run.pk}
+
+
+def _team(org: Organization) -> dict[str, int]:
+    """Return ids of an on-call rotation and a page of org."""
+    from socialops.team.models import Page, Rotation
+
+    return {"rotation_id": Rotation.objects.create(organization=org, name="Secret",
+                                                   starts_on=date(2026, 1, 5)).pk,
+            "page_id": Page.objects.create(organization=org, kind="incident", title="Secret",
+                                           dedupe_key="k", created_at=timezone.now()).pk}
+
+
+def _listening_and_crisis(org: Organization, manager: Member) -> dict[str, int]:
+    """Return ids of a listening query, alert, webhook, incident and incident task of org."""
+    from socialops.crisis.models import Incident, IncidentTask
+    from socialops.listening.models import Alert, ListeningQuery, Webhook
+
+    query = ListeningQuery.objects.create(organization=org, name="Secret", expression="x")
+    alert = Alert.objects.create(organization=org, query=query, metric="volume",
+                                 bucket_start=timezone.now(), severity="high", score=1,
+                                 value=10, baseline=1)
+    incident = Incident.objects.create(organization=org, title="Secret", owner=manager,
+                                       opened_at=timezone.now())
+    return {"query_id": query.pk, "alert_id": alert.pk, "incident_id": incident.pk,
+            "webhook_id": Webhook.objects.create(organization=org, name="w",
+                                                 url="https://example.com/", secret="s").pk,
+            "task_id": IncidentTask.objects.create(incident=incident, text="t").pk}
 
 
 def _with_ids(path: str, ids: dict[str, int]) -> str:
@@ -87,7 +141,9 @@ def test_every_object_route_is_covered() -> None:
     params = {p for _name, path in OBJECT_ROUTES for p in re.findall(r"<(?:int:)?(\w+_id)>", path)}
     known = {"post_id", "variant_id", "asset_id", "image_id", "rendition_id", "conversation_id",
              "message_id", "saved_reply_id", "holiday_id", "notice_id", "member_id", "team_id",
-             "channel_id", "pause_id", "event_id"}
+             "channel_id", "pause_id", "event_id", "grant_id", "policy_id",
+             "campaign_id", "query_id", "alert_id", "webhook_id", "incident_id", "task_id",
+             "rotation_id", "page_id", "report_id", "run_id"}
     assert params <= known, f"add an object of these kinds to the fixture: {params - known}"
 
 

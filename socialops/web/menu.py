@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from socialops.core.permissions import Action
 
@@ -19,3 +20,12 @@ class MenuItem:
     # The URL names (without namespace) that highlight this item, detail pages too.
     matches: tuple[str, ...]
     order: int = 50
+    # Entries with the same group share one drop-down (see GROUPS), so the bar fits.
+    group: str = ""
+
+
+# The drop-downs of the navigation bar, by group key.
+GROUPS: dict[str, Promise] = {
+    "publishing": _("Publishing"),
+    "administration": _("Administration"),
+}

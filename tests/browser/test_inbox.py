@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from socialops.core.actors import Actor
 from socialops.core.models import Role
@@ -88,15 +90,15 @@ def test_an_urgent_french_complaint_is_flagged_assigned_and_answered_once(
         manager.click("form:has(#assignee) button[type=submit]")
     assert manager.locator("#conversation-assignee").inner_text() == "Emma Leroy"
     manager.locator("#urgent-notices .urgent-notice button", has_text="Acknowledge").click()
-    manager.wait_for_function("!document.querySelector('#urgent-notices .urgent-notice')")
+    manager.locator("#urgent-notices .urgent-notice").wait_for(state="detached")
     manager.close()
 
     responder = _sign_in(browser, live_server.url, "emma@maison.test")
     responder.goto(f"{live_server.url}/inbox/?queue=mine")
     responder.locator("tr.conversation-row a", has_text="Zoé Lambert").click()
     responder.select_option("#saved-reply", label="Excuses et commande")
-    responder.wait_for_function(
-        "document.querySelector('#reply-text').value.startsWith('Bonjour')")
+    # Playwright's expect polls without eval, which the Content-Security-Policy forbids.
+    expect(responder.locator("#reply-text")).to_have_value(re.compile(r"^Bonjour"))
     text = responder.input_value("#reply-text")
     assert text.startswith("Bonjour Zoé, nous sommes") and text.endswith(
         "Emma, pour Maison Exemple FR")

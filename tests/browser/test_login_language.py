@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from socialops.core.actors import Actor
 from socialops.core.models import Role
@@ -49,7 +50,8 @@ def test_sign_in_switch_to_french_and_read_channels_on_a_phone(
     page.click("button[name=language][value=fr]")
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "fr"
-    page.click("a.nav-link[href='/channels/']:has-text('Comptes')")
+    page.click("#menu-administration > a.nav-link:has-text('Administration')")
+    page.click("a.dropdown-item[href='/channels/']:has-text('Comptes')")
     page.wait_for_url(f"{live_server.url}/channels/")
     table = page.locator("#channel-table")
     assert "Maison instagram" in table.inner_text()
@@ -61,18 +63,19 @@ def test_sign_in_switch_to_french_and_read_channels_on_a_phone(
     # The htmx filter replaces the table and keeps the choice in the address bar.
     page.select_option("#filter-network", "linkedin")
     page.wait_for_url("**/channels/?network=linkedin*")
-    page.wait_for_function(
-        "!document.querySelector('#channel-table').innerText.includes('Maison instagram')"
-    )
+    expect(page.locator("#channel-table")).not_to_contain_text("Maison instagram")
     assert "Maison linkedin" in table.inner_text()
 
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}/channels/")
     toggler = page.locator(".navbar-toggler")
     assert toggler.is_visible()
-    assert not page.locator("#main-nav .nav-link:has-text('Membres')").is_visible()
+    administration = page.locator("#menu-administration > a.nav-link")
+    assert not administration.is_visible()
     toggler.click()
-    page.locator("#main-nav .nav-link:has-text('Membres')").wait_for(state="visible")
+    administration.wait_for(state="visible")
+    administration.click()
+    page.locator("#main-nav a.dropdown-item:has-text('Membres')").wait_for(state="visible")
     screenshot = tmp_path / "channels-fr-390.png"
     page.screenshot(path=str(screenshot), full_page=True)
     assert screenshot.stat().st_size > 0

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from socialops.core.actors import Actor
 from socialops.core.models import Member, Role
@@ -58,8 +59,7 @@ def test_upload_then_click_the_focal_point(live_server: Any, browser: Any,
     page.check(f"#target-{channels[0].pk}-feed")
     page.locator(".compose-check").get_by_text("add at least 1 image").wait_for()
     page.set_input_files("#compose-image", str(photo))
-    page.wait_for_function(
-        "!document.querySelector('#compose-checks').textContent.includes('add at least')")
+    expect(page.locator("#compose-checks")).not_to_contain_text("add at least")
     page.check(f"#target-{channels[1].pk}-feed")
     page.click("button:has-text('Save draft')")
     page.get_by_text("Draft saved.").wait_for()

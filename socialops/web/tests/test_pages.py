@@ -154,8 +154,17 @@ def test_navbar_shows_only_existing_modules(alice_client: Client) -> None:
     for path in ("/channels/", "/members/", reverse("inbox:conversations"),
                  reverse("publishing:posts"), reverse("publishing:calendar")):
         assert f'href="{path}"' in html
-    # Listening has no page yet, so it is not in the menu.
-    assert "Listening" not in html
+    # Publishing and administration pages share drop-downs, so the bar fits a laptop.
+    assert 'id="menu-publishing"' in html and 'id="menu-administration"' in html
+
+
+def test_the_current_page_marks_its_drop_down_active(world: World) -> None:
+    from socialops.web.context import menu_for
+
+    publishing = next(e for e in menu_for(world.alice, "calendar")
+                      if e.get("key") == "publishing")
+    assert publishing["active"]
+    assert [c["active"] for c in publishing["children"]].count(True) == 1
 
 
 def test_channels_page_query_count(
