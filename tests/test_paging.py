@@ -47,7 +47,8 @@ def test_conversations_past_their_target_page_once_per_channel_and_hour(
 ) -> None:
     org = make_org()
     channel = make_channel(org, network="x", owner=make_member(org, "manager"))
-    now = timezone.now()
+    # Ten past the hour, so that five minutes later is still the same hour's page.
+    now = timezone.now().replace(minute=10)
     for n in range(3):
         ingest(channel, [InboundItem(
             remote_id=f"q{n}", kind="comment", author_handle=f"c{n}", author_name="C",

@@ -54,7 +54,10 @@ def _posts_on(sandbox: Any, channel: Channel) -> list[str]:
 
 
 def _signed_in(browser: Any, live_server: Any, email: str) -> Any:
-    page = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
+    # Each person signs in in a context of their own; closing the page closes it.
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    page.on("close", lambda _page: context.close())
     page.goto(f"{live_server.url}/login/")
     page.fill("input[name=username]", email)
     page.fill("input[name=password]", PASSWORD)
@@ -100,6 +103,7 @@ def test_compose_approve_in_two_steps_schedule_publish(
     legal.click("#review-form button:has-text('Approve')")
     legal.get_by_text("Approved.", exact=True).wait_for()
     assert set(Variant.objects.values_list("status", flat=True)) == {VariantStatus.APPROVED}
+    legal.close()
     page.reload()
     page.click("button:has-text('Schedule')")  # the default time is now: too early
     page.get_by_text("Choose a time in the future.").wait_for()
