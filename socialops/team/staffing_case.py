@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+from django.utils.formats import number_format
 
 from socialops.core.models import Member, Organization
 from socialops.core.permissions import Action, require
@@ -147,5 +148,8 @@ def staffing_case(member: Member, what_if: WhatIf | None = None,
 
 
 def fte_label(value: float) -> str:
-    """Return an FTE figure rounded up to one decimal (never under-staff in a report)."""
-    return f"{math.ceil(value * 10 - 1e-9) / 10:.1f}"
+    """Return an FTE figure rounded up to one decimal (never under-staff in a report).
+
+    Formatted for the active language: "10.5" in English, "10,5" in French.
+    """
+    return number_format(math.ceil(value * 10 - 1e-9) / 10, 1)
