@@ -79,12 +79,18 @@ class PlacementSpec:
 
 @dataclass(frozen=True)
 class RateLimit:
-    """Describe one documented quota: `limit` calls per `window_seconds`."""
+    """Describe one documented quota: `limit` calls per `window_seconds`.
+
+    `publish_cost` is how much of the quota one publication uses (0: publishing does not
+    count against it); the dispatcher paces publications to stay within every quota
+    that publishing uses, instead of learning the limit from 429 answers.
+    """
 
     name: str
     limit: int
     window_seconds: int
     scope: RateScope = "account"
+    publish_cost: int = 0
 
 
 # Our metric names (docs/metrics.md defines each one).

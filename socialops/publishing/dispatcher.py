@@ -38,6 +38,7 @@ from socialops.core.actors import Actor
 from socialops.governance.connections import connector_for
 from socialops.governance.models import Channel, ChannelStatus, Transport
 from socialops.governance.services import record_sync
+from socialops.publishing import pacing
 from socialops.publishing.media import media_refs_data
 from socialops.publishing.models import AttemptOutcome, PublishAttempt, Variant, VariantStatus
 from socialops.publishing.pausing import blocking_pause
@@ -111,10 +112,11 @@ def claim_due(now: datetime, limit: int | None = None) -> tuple[str, list[int]]:
     dispatcher holds (PostgreSQL); the conditional UPDATE is what guarantees one claim.
     """
     token = uuid.uuid4().hex
-    candidates = _due(now).order_by("next_attempt_at", "pk").values_list("pk", flat=True)
+    candidates = _due(now).order_by("next_attempt_at", "pk").values_list(
+        "pk", "channel_id", "status")
     if connection.features.has_select_for_update_skip_locked:
         candidates = candidates.select_for_update(skip_locked=True, of=("self",))
-    ids = list(candidates[: limit or batch_size()])
+    ids = _within_quotas(list(candidates[: limit or batch_size()]), now)
     if not ids:
         return token, []
     _due(now).filter(pk__in=ids).update(
@@ -124,6 +126,34 @@ def claim_due(now: datetime, limit: int | None = None) -> tuple[str, list[int]]:
     claimed = list(Variant.objects.filter(pk__in=ids, claim_token=token).values_list(
         "pk", flat=True))
     return token, claimed
+
+
+def _within_quotas(candidates: list[tuple[int, int, str]], now: datetime) -> list[int]:
+    """Keep the candidates their channels' publishing quotas allow; defer the others.
+
+    A reconciliation (outcome unknown) only reads the network, so it is never held back.
+    Variants of a channel with no room wait until its quota frees up, out of the way of
+    the other channels' due rows.
+    """
+    channels = Channel.objects.filter(pk__in={c for _pk, c, _status in candidates})
+    rooms = pacing.room_for(channels, now)
+    kept: list[int] = []
+    taken: dict[int, int] = {}
+    held: dict[datetime, list[int]] = {}
+    for pk, channel_id, status in candidates:
+        room = rooms.get(channel_id)
+        if status == VariantStatus.UNKNOWN or room is None or room.allowed is None:
+            kept.append(pk)
+        elif taken.get(channel_id, 0) < room.allowed:
+            taken[channel_id] = taken.get(channel_id, 0) + 1
+            kept.append(pk)
+        elif room.retry_at is not None:
+            held.setdefault(room.retry_at, []).append(pk)
+    for retry_at, pks in held.items():
+        Variant.objects.filter(pk__in=pks, status=VariantStatus.SCHEDULED).update(
+            next_attempt_at=retry_at, last_error_code="rate_limit_pacing", updated_at=now,
+            last_error="Held back to stay within the network's publishing quota.")
+    return kept
 
 
 def dispatch(now: datetime | None = None, *,

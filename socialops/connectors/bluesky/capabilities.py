@@ -48,8 +48,10 @@ CAPABILITIES = Capabilities(
     # createRecord accepts a client-chosen rkey, so a retried publish is a no-op (PEERS.md).
     idempotent_publish=True,
     rate_limits=(
-        RateLimit("write_points_hour", 5_000, 3600, "account"),  # PDS: create costs 3 points
-        RateLimit("write_points_day", 35_000, 86_400, "account"),  # PDS daily write points
+        # PDS: create costs 3 points
+        RateLimit("write_points_hour", 5_000, 3600, "account", publish_cost=3),
+        # PDS daily write points
+        RateLimit("write_points_day", 35_000, 86_400, "account", publish_cost=3),
         RateLimit("create_session", 30, 5 * 60, "account"),  # createSession 30 per 5 min
     ),
     metrics=MetricMapping(

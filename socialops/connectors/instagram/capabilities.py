@@ -75,7 +75,7 @@ CAPABILITIES = Capabilities(
     idempotent_publish=False,  # container flow has no idempotency key (PEERS.md)
     rate_limits=(
         # content_publishing_limit endpoint: 100 API-published posts per rolling 24 h.
-        RateLimit("content_publishing", 100, 86_400, "account"),
+        RateLimit("content_publishing", 100, 86_400, "account", publish_cost=1),
         RateLimit("graph_calls", 200, 3600, "account"),  # Graph API: 200 calls/user/hour
     ),
     metrics=MetricMapping(

@@ -38,7 +38,7 @@ CAPABILITIES = Capabilities(
     rate_limits=(
         # Limits are per app and per member, reset at midnight UTC; the developer portal
         # shows the real numbers per endpoint. These are the common published defaults.
-        RateLimit("member_posts_day", 150, 86_400, "account"),
+        RateLimit("member_posts_day", 150, 86_400, "account", publish_cost=1),
         RateLimit("app_calls_day", 100_000, 86_400, "app"),
     ),
     metrics=MetricMapping(

@@ -40,7 +40,8 @@ CAPABILITIES = Capabilities(
     },
     features=frozenset(Feature),
     idempotent_publish=True,  # the server honours Idempotency-Key unless a fault disables it
-    rate_limits=(RateLimit("writes", WRITES_PER_WINDOW, WRITE_WINDOW_SECONDS, "account"),),
+    rate_limits=(RateLimit("writes", WRITES_PER_WINDOW, WRITE_WINDOW_SECONDS, "account",
+                           publish_cost=1),),
     metrics=MetricMapping(
         account={
             "followers": "followers",

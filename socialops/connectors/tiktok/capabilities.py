@@ -38,8 +38,10 @@ CAPABILITIES = Capabilities(
     features=frozenset({Feature.PUBLISH, Feature.METRICS}),
     idempotent_publish=False,  # no idempotency key (PEERS.md); unaudited apps post privately
     rate_limits=(
-        RateLimit("post_init_minute", 6, 60, "account"),  # publish/video/init: 6/min per token
-        RateLimit("creator_posts_day", 15, 86_400, "account"),  # creator cap ~15 posts/day
+        # publish/video/init: 6/min per token
+        RateLimit("post_init_minute", 6, 60, "account", publish_cost=1),
+        # creator cap ~15 posts/day
+        RateLimit("creator_posts_day", 15, 86_400, "account", publish_cost=1),
     ),
     metrics=MetricMapping(
         account={

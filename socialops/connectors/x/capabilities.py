@@ -54,8 +54,10 @@ CAPABILITIES = Capabilities(
     features=frozenset(Feature),
     idempotent_publish=False,  # POST /2/tweets takes no idempotency key (PEERS.md)
     rate_limits=(
-        RateLimit("post_create_15min", 200, 15 * 60, "account"),  # POST /2/tweets per user
-        RateLimit("post_create_3h", 300, 3 * 3600, "account"),  # shared with retweets
+        # POST /2/tweets per user
+        RateLimit("post_create_15min", 200, 15 * 60, "account", publish_cost=1),
+        # shared with retweets
+        RateLimit("post_create_3h", 300, 3 * 3600, "account", publish_cost=1),
     ),
     metrics=MetricMapping(
         account={

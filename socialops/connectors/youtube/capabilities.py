@@ -71,7 +71,7 @@ CAPABILITIES = Capabilities(
     idempotent_publish=False,  # videos.insert has no idempotency key
     rate_limits=(
         RateLimit("quota_units_day", 10_000, 86_400, "app"),  # default Data API quota
-        RateLimit("uploads_day", 6, 86_400, "app"),  # an upload costs 1,600 units
+        RateLimit("uploads_day", 6, 86_400, "app", publish_cost=1),  # an upload costs 1,600 units
     ),
     metrics=MetricMapping(
         account={

@@ -46,6 +46,8 @@ def variant_error(variant: Variant) -> str:
         "channel_inactive": _("The channel needs reconnection; reconnect it, then schedule "
                               "again."),
         "first_comment": _("Published, but the first comment could not be posted."),
+        "rate_limit_pacing": _("Held back to stay within the network's publishing quota; "
+                               "it goes out as soon as the quota allows."),
     }
     return known.get(variant.last_error_code, variant.last_error)
 
