@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from socialops.crisis import report_views, views
+from socialops.crisis import playbook_views, report_views, views
 
 app_name = "crisis"
 
@@ -23,5 +23,12 @@ urlpatterns = [
     path("crisis-mode/", views.crisis_mode, name="crisis_mode"),
     path("held/", views.held, name="held"),
     path("banner/", views.banner, name="banner"),
+    path("statement-fill/", views.statement_fill, name="statement_fill"),
     path("playbooks/", views.playbook_list, name="playbooks"),
+    path("playbooks/new/", playbook_views.playbook_edit, name="playbook_new"),
+    path("playbooks/<int:playbook_id>/", playbook_views.playbook_edit, name="playbook"),
+    path("playbooks/<int:playbook_id>/statements/", playbook_views.statement_add,
+         name="playbook_statement_add"),
+    path("playbooks/<int:playbook_id>/statements/<int:statement_id>/",
+         playbook_views.statement_edit, name="playbook_statement"),
 ]

@@ -260,4 +260,26 @@ def playbook_list(request: HttpRequest) -> HttpResponse:
     """Show the playbooks: checklists, statements, contacts, approvers."""
     member = _member(request)
     return render(request, "crisis/playbook_list.html",
-                  {"playbooks": list(services.playbooks_for(member))})
+                  {"playbooks": list(services.playbooks_for(member)),
+                   "can_manage": can(member, Action.MANAGE_INCIDENTS, member.organization)})
+
+
+@login_required
+@require_GET
+def statement_fill(request: HttpRequest) -> HttpResponse:
+    """Return the composer's or the reply box's text area filled with a holding statement."""
+    from socialops.crisis.playbooks import offered_statements
+
+    target = request.GET.get("target", "")
+    if target not in {"compose", "reply"}:
+        raise Http404
+    member = _member(request, Action.DRAFT_POSTS if target == "compose" else Action.RESPOND)
+    wanted = request.GET.get("holding_statement", "")
+    if not wanted.isdigit():
+        return HttpResponse(status=204)
+    # Only what is on offer right now: pre-approved, of an open incident's playbook.
+    statement = next((s for s in offered_statements(member) if s.pk == int(wanted)), None)
+    if statement is None:
+        raise Http404
+    template = "crisis/_compose_text.html" if target == "compose" else "inbox/_reply_text.html"
+    return render(request, template, {"text": statement.text})

@@ -42,3 +42,22 @@ def crisis_banner_context(member: Any) -> dict[str, Any]:
     return {"show": bool(pauses or incidents), "pauses": pauses, "incidents": incidents,
             "whole": any(p.channel_id is None for p in pauses),
             "can_pause": can(member, Action.PAUSE_PUBLISHING, member.organization)}
+
+
+@register.inclusion_tag("crisis/_statement_picker.html", takes_context=True)
+def holding_statement_picker(context: dict[str, Any], target: str,
+                             language: str = "") -> dict[str, Any]:
+    """Offer the open incidents' pre-approved holding statements (composer or reply box).
+
+    `target` is "compose" or "reply": which text box the chosen statement fills.
+    Statements in `language` come first, else in the member's interface language.
+    Nothing is shown while no incident is open.
+    """
+    from socialops.crisis.playbooks import LANGUAGES, offered_statements
+
+    request = context.get("request")
+    member = getattr(request, "member", None) if request else None
+    if language not in LANGUAGES:  # composer, or a conversation of unknown language
+        language = (getattr(request, "LANGUAGE_CODE", "") or "")[:2]
+    statements = offered_statements(member, language) if member is not None else []
+    return {"statements": statements, "target": target}
