@@ -125,7 +125,17 @@ def _listening_and_crisis(org: Organization, manager: Member) -> dict[str, int]:
     return {"query_id": query.pk, "alert_id": alert.pk, "incident_id": incident.pk,
             "webhook_id": Webhook.objects.create(organization=org, name="w",
                                                  url="https://example.com/", secret="s").pk,
-            "task_id": IncidentTask.objects.create(incident=incident, text="t").pk}
+            "task_id": IncidentTask.objects.create(incident=incident, text="t").pk,
+            **_playbook(org)}
+
+
+def _playbook(org: Organization) -> dict[str, int]:
+    """Return ids of a crisis playbook and one of its holding statements of org."""
+    from socialops.crisis.models import HoldingStatement, Playbook
+
+    playbook = Playbook.objects.create(organization=org, kind="outage", name="Secret")
+    return {"playbook_id": playbook.pk, "statement_id": HoldingStatement.objects.create(
+        playbook=playbook, language="en", text="Secret").pk}
 
 
 def _with_ids(path: str, ids: dict[str, int]) -> str:
@@ -143,7 +153,7 @@ def test_every_object_route_is_covered() -> None:
              "message_id", "saved_reply_id", "holiday_id", "notice_id", "member_id", "team_id",
              "channel_id", "pause_id", "event_id", "grant_id", "policy_id",
              "campaign_id", "query_id", "alert_id", "webhook_id", "incident_id", "task_id",
-             "rotation_id", "page_id", "report_id", "run_id"}
+             "rotation_id", "page_id", "report_id", "run_id", "playbook_id", "statement_id"}
     assert params <= known, f"add an object of these kinds to the fixture: {params - known}"
 
 

@@ -6,14 +6,17 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from socialops.analytics.breakdowns import campaign_dashboard, team_dashboard
 from socialops.analytics.dashboard import dashboard_data
 from socialops.analytics.kpis import Scope
 from socialops.analytics.models import ChannelDayMetrics, PostMetrics
 from socialops.analytics.scope import Filters, require_analytics, scope_for
 from socialops.core.api_auth import api_member
+from socialops.publishing.models import Campaign
 
 router = Router(tags=["analytics"])
 
@@ -91,3 +94,21 @@ def posts(request: HttpRequest, start: str = "", end: str = "", channel: int | N
         published_at__gte=first, published_at__lt=after,
     ).select_related("variant").order_by("-published_at", "pk")
 
+
+
+@router.get("/analytics/campaigns/{campaign_id}", url_name="analytics_campaign",
+            summary="One campaign against its targets: costs, channels, top posts, chart")
+def campaign(request: HttpRequest, campaign_id: int) -> dict[str, Any]:
+    member = require_analytics(api_member(request))
+    item = get_object_or_404(Campaign, pk=campaign_id, organization_id=member.organization_id)
+    data = campaign_dashboard(scope_for(member, Filters.parse({})), item)
+    return {"campaign": {"id": item.pk, "name": item.name, "starts_on": item.starts_on,
+                         "ends_on": item.ends_on, "currency": item.currency}, **data}
+
+
+@router.get("/analytics/team", url_name="analytics_team",
+            summary="The inbox's response figures per person and per channel for a period")
+def team(request: HttpRequest, start: str = "", end: str = "", channel: int | None = None,
+         network: str = "") -> dict[str, Any]:
+    scope, filters = _scope(request, start, end, channel, network)
+    return team_dashboard(scope, filters.period)

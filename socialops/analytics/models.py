@@ -117,7 +117,11 @@ class PostMetrics(models.Model):
         verbose_name = _("post metrics")
         verbose_name_plural = _("post metrics")
         indexes = [
-            models.Index(fields=["organization", "published_at"]),
+            # Covers "top posts" (first pass) and "best times" of a period: they read the
+            # index alone rather than every post's row (docs/benchmarks.md).
+            models.Index(fields=["organization", "published_at", "channel", "engagements",
+                                 "reach", "published_weekday", "published_hour", "id"],
+                         name="analytics_post_period"),
             models.Index(fields=["channel", "published_at"]),
             models.Index(fields=["organization", "-engagements"], name="analytics_post_top"),
         ]
@@ -249,3 +253,27 @@ class ReportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.definition_id} {self.period_start}/{self.period_end}"
+
+
+class ReportLogo(models.Model):
+    """The organization's logo on its PDF reports, re-encoded as a PNG without metadata.
+
+    Kept in the database like the reports themselves (ReportRun.pdf): small, and only
+    served through pages that check who asks.
+    """
+
+    organization = models.OneToOneField(Organization, on_delete=models.CASCADE,
+                                        related_name="report_logo")
+    png = models.BinaryField()
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey("core.Member", on_delete=models.SET_NULL, null=True,
+                                    blank=True, related_name="+")
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("report logo")
+        verbose_name_plural = _("report logos")
+
+    def __str__(self) -> str:
+        return f"logo of {self.organization_id}"

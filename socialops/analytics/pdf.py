@@ -54,11 +54,14 @@ def render_pdf(definition: ReportDefinition, data: dict[str, Any], summary: list
     """Return the PDF bytes of a report, written in the report's language."""
     from weasyprint import HTML
 
+    from socialops.analytics.logos import logo_data_uri
+
     with translation.override(definition.language):
         labels = {key: str(d.label) for key, d in DEFINITIONS.items()}
         html = render_to_string("analytics/report_pdf.html", {
             "definition": definition, "data": data, "summary": summary,
             "organization_name": organization_name,
+            "logo": logo_data_uri(definition.organization_id),
             "monogram": "".join(w[0] for w in organization_name.split()[:2]).upper(),
             "sections": set(definition.sections or ReportSection.values),
             "labels": labels, "definitions": DEFINITIONS,

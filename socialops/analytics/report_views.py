@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from socialops.analytics import reports
+from socialops.analytics import logos, reports
 from socialops.analytics.models import ReportDefinition, ReportSchedule, ReportSection
 from socialops.analytics.reports import ReportInput
 from socialops.analytics.scope import Filters, require_analytics, visible_channels
@@ -75,6 +75,9 @@ def report_list(request: HttpRequest) -> HttpResponse:
         "reports": list(reports.reports_for(member)),
         "runs": list(reports.runs_for(member)[:50]),
         "can_manage": can(member, Action.MANAGE_REPORTS, member.organization),
+        "logo": logos.ReportLogo.objects.filter(organization=member.organization)
+        .only("width", "height", "uploaded_at").first(),
+        "logo_max_mb": logos.MAX_BYTES // (1024 * 1024),
     })
 
 
@@ -145,4 +148,40 @@ def report_pdf(request: HttpRequest, run_id: int) -> HttpResponse:
     response = HttpResponse(bytes(run.pdf), content_type="application/pdf")
     name = f"report-{run.period_start}-{run.period_end}.pdf"
     response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+@login_required
+@require_POST
+def logo_upload(request: HttpRequest) -> HttpResponse:
+    """Store the uploaded image as the reports' logo; a bad file is refused with why."""
+    member = _member(request)
+    try:
+        logos.set_logo(member, request.FILES.get("logo"), Actor.from_request(request))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Logo saved: it appears on the first page of each report."))
+    return HttpResponseRedirect(reverse("analytics:reports"))
+
+
+@login_required
+@require_POST
+def logo_delete(request: HttpRequest) -> HttpResponse:
+    """Remove the reports' logo."""
+    logos.remove_logo(_member(request), Actor.from_request(request))
+    messages.success(request, _("Logo removed."))
+    return HttpResponseRedirect(reverse("analytics:reports"))
+
+
+@login_required
+@require_GET
+def logo_image(request: HttpRequest) -> HttpResponse:
+    """Return the organization's report logo (404 when it has none)."""
+    png = logos.logo_png(_member(request).organization_id)
+    if png is None:
+        raise Http404
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "private, no-cache"
+    response["X-Content-Type-Options"] = "nosniff"
     return response

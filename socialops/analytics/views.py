@@ -10,17 +10,19 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils.dateformat import format as date_format
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
+from socialops.analytics.breakdowns import campaign_dashboard, team_dashboard
 from socialops.analytics.dashboard import dashboard_data
 from socialops.analytics.definitions import DEFINITIONS
 from socialops.analytics.exports import TABLES, table_rows
 from socialops.analytics.scope import Filters, require_analytics, scope_for, visible_channels
 from socialops.analytics.summary import summarize
 from socialops.core.models import Member
+from socialops.publishing.models import Campaign
 
 KPI_CARDS = ("impressions", "reach", "engagements", "engagement_rate_reach",
              "engagement_rate_impressions", "followers", "follower_change", "follower_growth")
@@ -67,6 +69,39 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "engagements": str(DEFINITIONS["engagements"].label),
             "reach": str(DEFINITIONS["reach"].label),
         },
+    }, status=400 if error else 200)
+
+
+@login_required
+@require_GET
+def campaign(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """Show one campaign against its targets: results, costs, channels and top posts."""
+    member = _member(request)
+    # Another organization's campaign is a 404, like one that does not exist.
+    item = get_object_or_404(Campaign, pk=campaign_id, organization_id=member.organization_id)
+    scope = scope_for(member, Filters.parse({}))
+    data = campaign_dashboard(scope, item)
+    for row in data["targets"]:
+        row["definition"] = DEFINITIONS["link_clicks" if row["key"] == "clicks" else row["key"]]
+    return render(request, "analytics/campaign.html", {
+        "campaign": item, "data": data, "definitions": DEFINITIONS,
+        "chart_labels": {"impressions": str(DEFINITIONS["impressions"].label),
+                         "engagements": str(DEFINITIONS["engagements"].label)},
+    })
+
+
+@login_required
+@require_GET
+def team(request: HttpRequest) -> HttpResponse:
+    """Show the inbox's response KPIs per person and per channel for a date range."""
+    member = _member(request)
+    filters, error = _filters(request)
+    scope = scope_for(member, filters)
+    return render(request, "analytics/team.html", {
+        "filters": filters, "error": error, "data": team_dashboard(scope, filters.period),
+        "channels": list(visible_channels(member).order_by("display_name")
+                         .values("pk", "display_name", "network")),
+        "definitions": DEFINITIONS,
     }, status=400 if error else 200)
 
 

@@ -124,6 +124,7 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
         "channels": Channel.objects.filter(organization_id=member.organization_id)
         .order_by("network", "display_name"),
         "can_manage": can(member, Action.MANAGE_CAMPAIGNS, member.organization),
+        "can_view_results": can(member, Action.VIEW_ANALYTICS, member.organization),
     })
 
 

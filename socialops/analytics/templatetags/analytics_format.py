@@ -43,3 +43,9 @@ def metric_duration(value: float | None) -> str:
 def get_item(mapping: dict[str, object], key: str) -> object:
     """Return mapping[key] (None when absent), for tables built from dictionaries."""
     return mapping.get(key) if isinstance(mapping, dict) else None
+
+
+@register.filter
+def progress_value(value: float | None) -> int:
+    """Return a share as a whole percentage for a progress bar, capped at 100."""
+    return 0 if value is None else max(0, min(100, round(value * 100)))

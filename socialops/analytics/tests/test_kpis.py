@@ -86,7 +86,8 @@ def test_top_posts_campaigns_and_best_times(make_org: Callable[..., Organization
     assert [p["engagements"] for p in top] == [100, 100]
     campaigns = kpis.campaign_results(scope, OCTOBER)
     assert campaigns == [{
-        "campaign": "Autumn", "posts": 3, "impressions": 6000, "reach": 3000,
+        "campaign_id": autumn.pk, "campaign": "Autumn", "posts": 3, "impressions": 6000,
+        "reach": 3000,
         "engagements": 300, "clicks": 3, "engagement_rate_reach": 0.1, "spend": 150.0,
         "currency": "EUR", "impressions_vs_target": 0.6, "engagements_vs_target": None,
         "clicks_vs_target": None, "cpm": 25.0, "cpc": 50.0, "cpe": 0.5}]
