@@ -211,6 +211,20 @@ SOCIALOPS_INBOX_CLASSIFIER = env_str(
 # The address people open socialops at, for links in e-mails (e.g. https://social.example.com).
 SOCIALOPS_BASE_URL = env_str("SOCIALOPS_BASE_URL", "").rstrip("/")
 
+# The OAuth applications socialops is registered as at each network, for connect-a-channel
+# and token refresh: SOCIALOPS_OAUTH_<NETWORK>_CLIENT_ID and _CLIENT_SECRET (or _FILE).
+SOCIALOPS_OAUTH_CLIENTS = {
+    network: {"client_id": env_str(f"SOCIALOPS_OAUTH_{network.upper()}_CLIENT_ID"),
+              "client_secret": env_str(f"SOCIALOPS_OAUTH_{network.upper()}_CLIENT_SECRET")}
+    for network in ("x", "linkedin", "facebook", "instagram", "tiktok", "youtube")
+    if env_str(f"SOCIALOPS_OAUTH_{network.upper()}_CLIENT_ID")
+}
+# Refresh access tokens this long before they expire; warn administrators this many days
+# before a network retires the API version a connector speaks.
+SOCIALOPS_TOKEN_REFRESH_AHEAD_HOURS = env_int("SOCIALOPS_TOKEN_REFRESH_AHEAD_HOURS", 24, minimum=1)
+SOCIALOPS_API_RETIREMENT_WARNING_DAYS = env_int("SOCIALOPS_API_RETIREMENT_WARNING_DAYS", 60,
+                                                minimum=1)
+
 # Celery: the filesystem broker under the data directory unless a broker URL is given.
 _BROKER_DIR = DATA_DIR / "broker"
 CELERY_BROKER_URL = env_str("SOCIALOPS_BROKER_URL", "filesystem://")
@@ -236,6 +250,12 @@ CELERY_BEAT_SCHEDULE = {
     "sync-channels": {
         "task": "socialops.governance.tasks.sync_all_channels",
         "schedule": env_int("SOCIALOPS_CHANNEL_SYNC_SECONDS", 60, minimum=5),
+    },
+    # Refresh OAuth access tokens before they expire (socialops.governance.tokens).
+    "refresh-tokens": {
+        "task": "socialops.governance.tasks.refresh_expiring_tokens",
+        "schedule": 900.0,
+        "options": {"expires": 840},
     },
     # docs/adr/0002: the dispatcher claims due publications every second; a run that
     # waited in the queue longer than that is dropped, the next one does its work.

@@ -37,6 +37,7 @@ __all__ = [
     "ChannelAuth",
     "Connector",
     "Feature",
+    "Hider",
     "InboundItem",
     "InboundKind",
     "InboxPage",
@@ -218,8 +219,13 @@ class Connector(Protocol):
         """Publish `req`; raise UnknownOutcomeError when it may have gone through."""
         ...
 
-    def find_published(self, idempotency_key: str) -> PublishResult | None:
-        """Look through the account's recent posts for the one sent with this key."""
+    def find_published(self, idempotency_key: str,
+                       request: PublishRequest | None = None) -> PublishResult | None:
+        """Look through the account's recent posts for the one sent with this key.
+
+        `request` is what was sent: networks without idempotency keys match by content,
+        and a process other than the one that sent it only knows the content from here.
+        """
         ...
 
     def delete(self, remote_id: str) -> None:
@@ -248,4 +254,13 @@ class Connector(Protocol):
         Days the network cannot report are left out; counters it lacks are None
         (see `capabilities.metrics.account`).
         """
+        ...
+
+
+@runtime_checkable
+class Hider(Protocol):
+    """Hide comments on the network; implemented by connectors declaring `Feature.HIDE`."""
+
+    def hide(self, remote_id: str, *, hidden: bool = True) -> None:
+        """Hide (or, with `hidden=False`, show again) a comment; repeating it is not an error."""
         ...

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
 PlacementName = Literal["feed", "story", "reel", "short", "thread", "comment", "dm"]
@@ -33,6 +34,9 @@ class Feature(enum.StrEnum):
     DMS = "dms"
     METRICS = "metrics"
     SEARCH = "search"
+    # Hide (and unhide) a comment on the network without deleting it; the connector then
+    # implements `base.Hider`.
+    HIDE = "hide"
 
 
 IMAGE_FORMATS: tuple[str, ...] = ("image/jpeg", "image/png")
@@ -133,6 +137,10 @@ class Capabilities:
     idempotent_publish: bool = False
     rate_limits: tuple[RateLimit, ...] = field(default_factory=tuple)
     metrics: MetricMapping = field(default_factory=MetricMapping)
+    # The API version the connector speaks and the day the network retires it, where the
+    # network announces one (Meta and LinkedIn retire versions about a year after release).
+    api_version: str | None = None
+    api_version_retires: date | None = None
 
     def __post_init__(self) -> None:
         for key, spec in self.placements.items():

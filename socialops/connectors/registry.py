@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from socialops.connectors.base import ChannelAuth, Connector
     from socialops.connectors.capabilities import Capabilities
     from socialops.connectors.http import HttpClient
+    from socialops.connectors.oauth import OAuthFlow
 
 SANDBOX = "sandbox"
 
@@ -26,13 +27,15 @@ class NetworkEntry:
 
     capabilities: str
     connector: str | None = None
+    oauth: str | None = None
 
 
-def _entry(package: str, connector: str | None = None) -> NetworkEntry:
+def _entry(package: str, connector: str | None = None, oauth: str | None = None) -> NetworkEntry:
     base = f"socialops.connectors.{package}"
     return NetworkEntry(
         capabilities=f"{base}.capabilities:CAPABILITIES",
         connector=f"{base}.{connector}" if connector else None,
+        oauth=f"{base}.{oauth}" if oauth else None,
     )
 
 
@@ -40,10 +43,10 @@ NETWORKS: dict[str, NetworkEntry] = {
     SANDBOX: _entry("sandbox", "connector:SandboxConnector"),
     "bluesky": _entry("bluesky", "connector:BlueskyConnector"),
     "mastodon": _entry("mastodon", "connector:MastodonConnector"),
-    "x": _entry("x", "connector:XConnector"),
+    "x": _entry("x", "connector:XConnector", "oauth:FLOW"),
     "facebook": _entry("facebook"),
     "instagram": _entry("instagram"),
-    "linkedin": _entry("linkedin", "connector:LinkedInConnector"),
+    "linkedin": _entry("linkedin", "connector:LinkedInConnector", "oauth:FLOW"),
     "tiktok": _entry("tiktok"),
     "youtube": _entry("youtube"),
 }
@@ -82,6 +85,12 @@ def connector_class(network: str) -> type[Connector]:
             code="connector_unavailable",
         )
     return cast("type[Connector]", _import(entry.connector))
+
+
+def oauth_flow(network: str) -> OAuthFlow | None:
+    """Return the network's OAuth flow, or None where it connects otherwise (app password)."""
+    entry = _lookup(network)
+    return cast("OAuthFlow", _import(entry.oauth)) if entry.oauth else None
 
 
 def build_connector(

@@ -87,6 +87,11 @@ class Credential(models.Model):
     needs_rotation = models.BooleanField(_("needs rotation"), default=False)
     rotation_reason = models.CharField(_("why it needs rotation"), max_length=300, blank=True)
     flagged_at = models.DateTimeField(_("flagged on"), null=True, blank=True)
+    # Not secret: when the network said the access token stops working, when socialops
+    # last refreshed it, and when a connector last used it (at most once a minute).
+    expires_at = models.DateTimeField(_("expires on"), null=True, blank=True)
+    refreshed_at = models.DateTimeField(_("refreshed on"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("credential")

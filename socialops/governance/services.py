@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -18,6 +19,7 @@ from socialops.core.models import Member, Organization
 from socialops.core.permissions import Action, authorize, require
 from socialops.governance import vault
 from socialops.governance.models import Channel, ChannelStatus, Credential, Transport
+from socialops.governance.reconnect import notify_reconnect_needed
 
 _AUDITED_FIELDS = (
     "network", "transport", "handle", "remote_id", "display_name", "status", "region",
@@ -132,20 +134,41 @@ def archive_channel(channel: Channel, actor: Actor) -> Channel:
     return update_channel(channel, actor, status=ChannelStatus.ARCHIVED)
 
 
-def _store_credentials(channel: Channel, secrets: dict[str, str], actor: Actor) -> None:
+def token_expiry(secrets: dict[str, str]) -> datetime | None:
+    """Return when the access token in `secrets` expires, from its `expires_at` key."""
+    value = secrets.get("expires_at", "")
+    try:
+        moment = datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+    if moment is not None and moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment
+
+
+def _store_credentials(channel: Channel, secrets: dict[str, str], actor: Actor,
+                       *, refreshed: bool = False) -> None:
     ciphertext = vault.encrypt(secrets)
     now = timezone.now()
-    credential, created = Credential.objects.update_or_create(
-        channel=channel,
-        defaults={"ciphertext": ciphertext, "rotated_at": now, "needs_rotation": False,
-                  "rotation_reason": "", "flagged_at": None},
-        create_defaults={"ciphertext": ciphertext, "rotated_at": now, "set_at": now},
-    )
+    values: dict[str, Any] = {"ciphertext": ciphertext, "expires_at": token_expiry(secrets)}
+    if refreshed:
+        # A refreshed token is the same grant: the secret's age and rotation state stay.
+        values["refreshed_at"] = now
+        credential, created = Credential.objects.update_or_create(
+            channel=channel, defaults=values, create_defaults={**values, "set_at": now})
+    else:
+        credential, created = Credential.objects.update_or_create(
+            channel=channel,
+            defaults={**values, "rotated_at": now, "needs_rotation": False,
+                      "rotation_reason": "", "flagged_at": None, "refreshed_at": None},
+            create_defaults={**values, "rotated_at": now, "set_at": now},
+        )
     if credential.set_at is None:
         Credential.objects.filter(pk=credential.pk).update(set_at=now)
     # The audit trail names which secrets changed, never their values.
     audit.record(
-        channel.organization, actor, "channel.credentials", channel,
+        channel.organization, actor,
+        "channel.credentials_refreshed" if refreshed else "channel.credentials", channel,
         after={"fields": sorted(secrets), "new": created},
     )
 
@@ -216,6 +239,9 @@ def record_sync(channel: Channel, *, followers: int | None, error: str = "",
         fields["status"] = status
         audit.record(channel.organization, Actor.system("sync"), "channel.status", channel,
                      before=before, after=_snapshot(channel))
+        if status == ChannelStatus.NEEDS_REAUTH:
+            channel_id = channel.pk
+            transaction.on_commit(lambda: notify_reconnect_needed(channel_id))
     Channel.objects.filter(pk=channel.pk).update(**fields)
     for key, value in fields.items():
         setattr(channel, key, value)

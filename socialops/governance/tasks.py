@@ -7,6 +7,7 @@ import logging
 from celery import shared_task
 
 from socialops.connectors.errors import AuthExpiredError, ConnectorError
+from socialops.governance import tokens
 from socialops.governance.connections import connector_for
 from socialops.governance.models import Channel, ChannelStatus
 from socialops.governance.services import record_sync
@@ -42,3 +43,18 @@ def sync_channel(channel_id: int) -> None:
         return
     status = ChannelStatus.ACTIVE if channel.status == ChannelStatus.NEEDS_REAUTH else None
     record_sync(channel, followers=info.followers, status=status)
+
+
+@shared_task
+def refresh_expiring_tokens() -> int:
+    """Queue a token refresh for every channel whose access token expires soon."""
+    ids = tokens.due_channels()
+    for channel_id in ids:
+        refresh_channel_token.delay(channel_id)
+    return len(ids)
+
+
+@shared_task
+def refresh_channel_token(channel_id: int) -> str:
+    """Refresh one channel's access token (idempotent: a fresh token is left alone)."""
+    return tokens.refresh_channel(channel_id).outcome

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from socialops.governance import grant_views, offboarding_views, vault_page, views
+from socialops.governance import connect_views, grant_views, offboarding_views, vault_page, views
 
 urlpatterns = [
     path("channels/", views.channel_list, name="channels"),
@@ -13,6 +13,13 @@ urlpatterns = [
     path("channels/<int:channel_id>/edit/", views.channel_edit, name="channel_edit"),
     path("channels/<int:channel_id>/credentials/", views.channel_credentials,
          name="channel_credentials"),
+    path("channels/<int:channel_id>/connect/", connect_views.channel_connect,
+         name="channel_connect"),
+    path("channels/<int:channel_id>/connect/account/", connect_views.channel_connect_pick,
+         name="channel_connect_pick"),
+    path("channels/<int:channel_id>/connect/cancel/", connect_views.connect_cancel,
+         name="channel_connect_cancel"),
+    path("channels/connect/callback/", connect_views.connect_callback, name="connect_callback"),
     path("channels/<int:channel_id>/archive/", views.channel_archive, name="channel_archive"),
     path("channels/<int:channel_id>/grants/", grant_views.channel_grants,
          name="channel_grants"),

@@ -28,6 +28,8 @@ class VaultRow:
     age_days: int | None
     too_old: bool
     key: str
+    # The access token expires within a day (or has) and the refresh job has not renewed it.
+    expiring: bool
     managers: list[Member]
 
 
@@ -60,6 +62,8 @@ def vault_rows(member: Member) -> list[VaultRow]:
             age_days=(now - changed).days if changed else None,
             too_old=bool(changed and now - changed > max_age), key=key,
             managers=_managers(channel, candidates),
+            expiring=bool(credential and credential.expires_at
+                          and credential.expires_at <= now + timedelta(days=1)),
         ))
     rows.sort(key=lambda r: (r.credential is None,
                              not (r.credential and r.credential.needs_rotation),

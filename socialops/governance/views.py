@@ -11,12 +11,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from socialops.connectors import registry
 from socialops.core.actors import Actor
 from socialops.core.models import Member
 from socialops.core.permissions import Action, can, require
 from socialops.core.views import allowed_member
+from socialops.governance.api_versions import retirements
 from socialops.governance.forms import ChannelForm, CredentialForm
-from socialops.governance.models import Channel, ChannelStatus
+from socialops.governance.models import Channel, ChannelStatus, Transport
 from socialops.governance.risk import channels_at_risk, credential_max_age_days, credential_of
 from socialops.governance.services import (
     archive_channel,
@@ -54,6 +56,9 @@ def channel_list(request: HttpRequest) -> HttpResponse:
         "selected_status": status,
         "can_manage": can(member, Action.MANAGE_CHANNELS, member.organization),
         "can_govern": can(member, Action.VIEW_GOVERNANCE, member.organization),
+        "api_warnings": retirements(
+            channels_for(member).filter(transport=Transport.NETWORK).exclude(status=ChannelStatus.ARCHIVED)
+            .order_by().values_list("network", flat=True).distinct()),
     }
     template = (
         "governance/_channel_table.html" if request.htmx  # type: ignore[attr-defined]
@@ -69,9 +74,12 @@ def channel_detail(request: HttpRequest, channel_id: int) -> HttpResponse:
     member = allowed_member(request, Action.VIEW_CHANNELS)
     channel = get_channel_for_member(member, channel_id)
     organization = member.organization
+    network_api = channel.transport == Transport.NETWORK
     return render(request, "governance/channel_detail.html", {
         "channel": channel,
         "credential": credential_of(channel),
+        "connectable": network_api and registry.oauth_flow(channel.network) is not None,
+        "api_warnings": retirements([channel.network]) if network_api else [],
         "can_manage": can(member, Action.MANAGE_CHANNELS, organization),
         "can_credentials": can(member, Action.MANAGE_CREDENTIALS, organization),
         "can_grant": can(member, Action.MANAGE_MEMBERS, organization),

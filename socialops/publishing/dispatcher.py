@@ -270,7 +270,13 @@ def publish(variant_id: int, claim_token: str) -> str:
 def _reconcile(job: Job, connector: Connector) -> PublishResult | None:
     """Ask the network whether an earlier try went through; mark the attempt unknown on error."""
     try:
-        return connector.find_published(job.variant.idempotency_key)
+        # The content (without media bytes) lets networks with no idempotency key match
+        # the post even when another worker process sent it.
+        variant = job.variant
+        sent = PublishRequest(text=variant.text, placement=variant.placement,
+                              idempotency_key=variant.idempotency_key,
+                              link=variant.post.link or None)
+        return connector.find_published(variant.idempotency_key, sent)
     except AuthExpiredError:
         raise
     except ConnectorError as exc:

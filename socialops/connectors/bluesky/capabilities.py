@@ -44,7 +44,7 @@ CAPABILITIES = Capabilities(
             text_counting="graphemes",
         ),
     },
-    features=frozenset(Feature),
+    features=frozenset(Feature) - {Feature.HIDE},
     # createRecord accepts a client-chosen rkey, so a retried publish is a no-op (PEERS.md).
     idempotent_publish=True,
     rate_limits=(

@@ -242,7 +242,8 @@ class BlueskyConnector:
             raise _as_error(exc, publishing=True) from exc
         return self._result(response.uri, created_at)
 
-    def find_published(self, idempotency_key: str) -> PublishResult | None:
+    def find_published(self, idempotency_key: str,
+                       request: PublishRequest | None = None) -> PublishResult | None:
         """Return the post created with this key, if it exists."""
         if not self._did:
             self._login()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from socialops.connectors.capabilities import (
     Capabilities,
     Feature,
@@ -33,8 +35,11 @@ CAPABILITIES = Capabilities(
         ),
         "comment": PlacementSpec(name="comment", max_text_length=1_250),  # Comments API: 1,250
     },
-    features=frozenset(Feature) - {Feature.DMS, Feature.SEARCH},  # no page DM or search API
+    # No page DM or search API; comments cannot be hidden through the API.
+    features=frozenset(Feature) - {Feature.DMS, Feature.SEARCH, Feature.HIDE},
     idempotent_publish=False,  # no idempotency key (PEERS.md)
+    api_version="202605",  # Marketing May 2026, sent as the LinkedIn-Version header
+    api_version_retires=date(2027, 5, 31),  # versions are supported for (at least) a year
     rate_limits=(
         # Limits are per app and per member, reset at midnight UTC; the developer portal
         # shows the real numbers per endpoint. These are the common published defaults.

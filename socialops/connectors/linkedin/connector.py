@@ -40,8 +40,7 @@ from socialops.connectors.linkedin.capabilities import CAPABILITIES
 from socialops.connectors.quotas import SentJournal
 
 API = "https://api.linkedin.com"
-API_VERSION = "202605"  # Marketing May 2026
-API_VERSION_RETIRES = date(2027, 5, 31)  # versions are supported for (at least) a year
+API_VERSION = str(CAPABILITIES.api_version)
 RECENT_POSTS = 10  # posts whose new comments the inbox reads
 RECONCILE_WINDOW = timedelta(hours=1)
 _journal = SentJournal()

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from socialops.connectors.http import HttpClient
 from socialops.connectors.linkedin.connector import API, API_VERSION
+from socialops.connectors.oauth import AccountChoice, OAuthClient, Pkce, account_of
 
 AUTHORIZE = "https://www.linkedin.com/oauth/v2/authorization"
 EXCHANGE = "https://www.linkedin.com/oauth/v2/accessToken"
@@ -65,3 +66,35 @@ def administered_pages(http: HttpClient, access_token: str) -> list[str]:
         "Authorization": f"Bearer {access_token}", "LinkedIn-Version": API_VERSION,
         "X-Restli-Protocol-Version": "2.0.0"})
     return [str(acl["organization"]) for acl in response.json().get("elements") or []]
+
+
+class LinkedInFlow:
+    """Connect-a-channel (page picker) and token refresh for LinkedIn pages."""
+
+    network = "linkedin"
+    uses_pkce = False
+
+    def authorize_url(self, client: OAuthClient, redirect_uri: str, state: str,
+                      pkce: Pkce | None) -> str:
+        return authorize_url(client.client_id, redirect_uri, state)
+
+    def exchange_code(self, http: HttpClient, client: OAuthClient, redirect_uri: str, code: str,
+                      pkce: Pkce | None) -> dict[str, str]:
+        return exchange_code(http, client.client_id, client.client_secret, redirect_uri, code)
+
+    def accounts(self, http: HttpClient, client: OAuthClient,
+                 credentials: dict[str, str]) -> list[AccountChoice]:
+        from socialops.connectors.linkedin.connector import LinkedInConnector
+
+        return [account_of(LinkedInConnector, http, {**credentials, "organization": urn})
+                for urn in administered_pages(http, credentials["access_token"])]
+
+    def refresh(self, http: HttpClient, client: OAuthClient,
+                credentials: dict[str, str]) -> dict[str, str] | None:
+        if not credentials.get("refresh_token"):
+            return None  # apps LinkedIn has not enabled for refresh tokens reconnect every 60 days
+        return refresh(http, client.client_id, client.client_secret,
+                       credentials["refresh_token"])
+
+
+FLOW = LinkedInFlow()

@@ -37,7 +37,7 @@ CAPABILITIES = Capabilities(
         "comment": PlacementSpec(name="comment", max_text_length=500, media=_MEDIA),
         "dm": PlacementSpec(name="dm", max_text_length=500),  # a DM is a direct-visibility status
     },
-    features=frozenset(Feature),
+    features=frozenset(Feature) - {Feature.HIDE},
     idempotent_publish=True,  # POST /api/v1/statuses honours Idempotency-Key for 1 hour
     rate_limits=(
         RateLimit("api_requests", 300, 5 * 60, "account"),  # docs: 300 requests per 5 min

@@ -9,33 +9,19 @@ channel's `access_token`. PKCE (S256) is used; instances before 4.3 ignore it.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import secrets
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
 from socialops.connectors.errors import PermanentError
 from socialops.connectors.http import HttpClient
+from socialops.connectors.oauth import Pkce, new_pkce
+
+__all__ = ["AppRegistration", "Pkce", "authorize_url", "exchange_code", "new_pkce",
+           "register_app"]
 
 SCOPES = "read write"
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
-
-
-@dataclass(frozen=True)
-class Pkce:
-    """A PKCE pair: the verifier stays on our side, the challenge goes in the URL."""
-
-    verifier: str = field(repr=False)
-    challenge: str
-
-
-def new_pkce() -> Pkce:
-    """Return a fresh S256 PKCE pair (RFC 7636)."""
-    verifier = secrets.token_urlsafe(64)
-    digest = hashlib.sha256(verifier.encode("ascii")).digest()
-    return Pkce(verifier, base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii"))
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ CAPABILITIES = Capabilities(
         "comment": PlacementSpec(name="comment", max_text_length=500),
         "dm": PlacementSpec(name="dm", max_text_length=1_000),
     },
-    features=frozenset(Feature),
+    features=frozenset(Feature) - {Feature.HIDE},
     idempotent_publish=True,  # the server honours Idempotency-Key unless a fault disables it
     rate_limits=(RateLimit("writes", WRITES_PER_WINDOW, WRITE_WINDOW_SECONDS, "account",
                            publish_cost=1),),

@@ -154,7 +154,8 @@ class SandboxConnector:
             body["reply_to"] = req.reply_to
         return self._result(self._create("/v1/posts", body, req.idempotency_key))
 
-    def find_published(self, idempotency_key: str) -> PublishResult | None:
+    def find_published(self, idempotency_key: str,
+                       request: PublishRequest | None = None) -> PublishResult | None:
         """Find the post sent with this key among the account's recent posts and replies."""
         data = self._get("/v1/me/posts", {"limit": RECONCILE_WINDOW})
         for post in data.get("posts", []):

@@ -51,7 +51,7 @@ CAPABILITIES = Capabilities(
             text_counting="x_weighted",
         ),
     },
-    features=frozenset(Feature),
+    features=frozenset(Feature) - {Feature.HIDE},
     idempotent_publish=False,  # POST /2/tweets takes no idempotency key (PEERS.md)
     rate_limits=(
         # POST /2/tweets per user

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from socialops.connectors.errors import PermanentError
 from socialops.connectors.http import HttpClient
-from socialops.connectors.mastodon.oauth import Pkce
+from socialops.connectors.oauth import AccountChoice, OAuthClient, Pkce, account_of
 
 AUTHORIZE = "https://x.com/i/oauth2/authorize"
 OAUTH_EXCHANGE_URL = "https://api.x.com/2/oauth2/token"
@@ -69,3 +69,39 @@ def refresh(http: HttpClient, client_id: str, client_secret: str | None,
     """Return new credentials for a refresh token (which is spent by this call)."""
     return _token(http, {"grant_type": "refresh_token", "refresh_token": refresh_token},
                   client_id, client_secret)
+
+
+class XFlow:
+    """Connect-a-channel and token refresh for X (see socialops.connectors.oauth)."""
+
+    network = "x"
+    uses_pkce = True
+
+    def authorize_url(self, client: OAuthClient, redirect_uri: str, state: str,
+                      pkce: Pkce | None) -> str:
+        if pkce is None:
+            raise ValueError("X requires PKCE")
+        return authorize_url(client.client_id, redirect_uri, state, pkce)
+
+    def exchange_code(self, http: HttpClient, client: OAuthClient, redirect_uri: str, code: str,
+                      pkce: Pkce | None) -> dict[str, str]:
+        if pkce is None:
+            raise ValueError("X requires PKCE")
+        return exchange_code(http, client.client_id, client.client_secret or None, redirect_uri,
+                             code, pkce)
+
+    def accounts(self, http: HttpClient, client: OAuthClient,
+                 credentials: dict[str, str]) -> list[AccountChoice]:
+        from socialops.connectors.x.connector import XConnector
+
+        return [account_of(XConnector, http, credentials)]
+
+    def refresh(self, http: HttpClient, client: OAuthClient,
+                credentials: dict[str, str]) -> dict[str, str] | None:
+        if not credentials.get("refresh_token"):
+            return None
+        return refresh(http, client.client_id, client.client_secret or None,
+                       credentials["refresh_token"])
+
+
+FLOW = XFlow()

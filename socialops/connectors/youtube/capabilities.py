@@ -67,7 +67,7 @@ CAPABILITIES = Capabilities(
         ),
         "comment": PlacementSpec(name="comment", max_text_length=10_000),  # commentThreads
     },
-    features=frozenset(Feature) - {Feature.DMS, Feature.MENTIONS},
+    features=frozenset(Feature) - {Feature.DMS, Feature.MENTIONS, Feature.HIDE},
     idempotent_publish=False,  # videos.insert has no idempotency key
     rate_limits=(
         RateLimit("quota_units_day", 10_000, 86_400, "app"),  # default Data API quota
