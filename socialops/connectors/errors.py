@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class ConnectorError(Exception):
     """Signal a failure talking to a network; the base of every connector error."""
+
+    # The network's answer (an httpx.Response) when the error came from one, so that a
+    # connector can read the network's own error codes and throttling headers.
+    response: Any = None
 
     def __init__(self, message: str, *, status: int | None = None, code: str | None = None):
         super().__init__(message)

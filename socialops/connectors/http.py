@@ -138,7 +138,9 @@ def map_failure(outcome: httpx.Response | Exception, *, retry_safe: bool) -> Con
     decides whether a timeout after sending means "retry" or "reconcile first".
     """
     if isinstance(outcome, httpx.Response):
-        return _map_response(outcome, retry_safe=retry_safe)
+        error = _map_response(outcome, retry_safe=retry_safe)
+        error.response = outcome
+        return error
     return _map_exception(outcome, retry_safe=retry_safe)
 
 

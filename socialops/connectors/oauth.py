@@ -38,6 +38,7 @@ __all__ = [
     "account_of",
     "expires_at",
     "new_pkce",
+    "server_url",
     "token_credentials",
 ]
 
@@ -107,6 +108,22 @@ class OAuthFlow(Protocol):
                 credentials: dict[str, str]) -> dict[str, str] | None:
         """Return fresh credentials (all keys, not only the changed ones), or None if impossible."""
         ...
+
+
+@runtime_checkable
+class ClientRegistration(Protocol):
+    """A flow whose networks have no central developer portal (Mastodon): socialops
+    registers itself on each server the first time an account there is connected."""
+
+    def register(self, http: HttpClient, server: str, redirect_uri: str) -> OAuthClient:
+        """Register socialops on `server` and return the client it got there."""
+        ...
+
+
+def server_url(value: str) -> str:
+    """Return a server address as typed by a person in its canonical form (https, no /)."""
+    value = value.strip().rstrip("/")
+    return value if "://" in value else f"https://{value}"
 
 
 def expires_at(seconds: Any, now: datetime | None = None) -> str:

@@ -42,13 +42,13 @@ def _entry(package: str, connector: str | None = None, oauth: str | None = None)
 NETWORKS: dict[str, NetworkEntry] = {
     SANDBOX: _entry("sandbox", "connector:SandboxConnector"),
     "bluesky": _entry("bluesky", "connector:BlueskyConnector"),
-    "mastodon": _entry("mastodon", "connector:MastodonConnector"),
+    "mastodon": _entry("mastodon", "connector:MastodonConnector", "oauth:FLOW"),
     "x": _entry("x", "connector:XConnector", "oauth:FLOW"),
-    "facebook": _entry("facebook"),
-    "instagram": _entry("instagram"),
+    "facebook": _entry("facebook", "connector:FacebookConnector", "oauth:FLOW"),
+    "instagram": _entry("instagram", "connector:InstagramConnector", "oauth:FLOW"),
     "linkedin": _entry("linkedin", "connector:LinkedInConnector", "oauth:FLOW"),
-    "tiktok": _entry("tiktok"),
-    "youtube": _entry("youtube"),
+    "tiktok": _entry("tiktok", "connector:TikTokConnector", "oauth:FLOW"),
+    "youtube": _entry("youtube", "connector:YouTubeConnector", "oauth:FLOW"),
 }
 
 

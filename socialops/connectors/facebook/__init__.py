@@ -1,1 +1,1 @@
-"""Facebook Pages: capabilities as data; the connector class comes in a later issue."""
+"""Facebook Pages: connector, OAuth flow, Meta webhooks and the shared Graph API plumbing."""

@@ -10,6 +10,7 @@ from socialops.connectors.capabilities import (
     PlacementSpec,
     RateLimit,
 )
+from socialops.connectors.facebook.graph import API_VERSION, API_VERSION_RETIRES
 from socialops.connectors.media_presets import GB, LANDSCAPE_191, MB, PORTRAIT_9_16
 
 _FEED_MEDIA = MediaSpec(
@@ -59,24 +60,28 @@ CAPABILITIES = Capabilities(
         RateLimit("page_calls_per_engaged_user", 4_800, 86_400, "account"),
     ),
     metrics=MetricMapping(
+        # Page Insights (developers.facebook.com/docs/graph-api/reference/insights): Meta
+        # retired page_impressions/post_impressions in November 2025 for "views"
+        # (page_media_view, post_media_view) and "viewers" (*_total_media_view_unique).
         account={
             "followers": "page_follows",
             "follower_change": "page_daily_follows_unique - page_daily_unfollows_unique",
-            "impressions": "page_impressions",
-            "reach": "page_impressions_unique",
-            "engagements": "sum of the day post reactions + comments + shares",
+            "impressions": "page_media_view",
+            "reach": "page_total_media_view_unique",
+            "engagements": "page_post_engagements",
             "profile_visits": "page_views_total",
-            "link_clicks": "page_consumptions_by_consumption_type link clicks",
             "video_views": "page_video_views",
         },
         post={
-            "impressions": "post_impressions",
-            "reach": "post_impressions_unique",
-            "reactions": "post_reactions_by_type_total (sum of types)",
+            "impressions": "post_media_view (videos: total_video_impressions)",
+            "reach": "post_total_media_view_unique (videos: total_video_impressions_unique)",
+            "reactions": "reactions.summary.total_count",
             "comments": "comments.summary.total_count",
             "shares": "shares.count",
-            "clicks": "post_clicks_by_type link clicks",
-            "video_views": "post_video_views",
+            "clicks": "post_clicks",
+            "video_views": "total_video_views (video_insights)",
         },
     ),
+    api_version=API_VERSION,
+    api_version_retires=API_VERSION_RETIRES,
 )

@@ -1,1 +1,1 @@
-"""Instagram: capabilities as data; the connector class comes in a later issue."""
+"""Instagram (professional accounts linked to a Facebook Page): connector and OAuth flow."""

@@ -10,6 +10,7 @@ from socialops.connectors.capabilities import (
     PlacementSpec,
     RateLimit,
 )
+from socialops.connectors.facebook.graph import API_VERSION, API_VERSION_RETIRES
 from socialops.connectors.media_presets import GB, LANDSCAPE_191, MB, PORTRAIT_4_5, PORTRAIT_9_16
 
 CAPTION_LIMIT = 2_200  # IG Graph API media: caption max 2,200 characters
@@ -81,7 +82,7 @@ CAPABILITIES = Capabilities(
     metrics=MetricMapping(
         account={
             "followers": "followers_count",
-            "follower_change": "follower_count (daily net)",
+            "follower_change": "follower_count (new followers per day, last 30 days)",
             "impressions": "views",
             "reach": "reach",
             "engagements": "total_interactions",
@@ -95,7 +96,10 @@ CAPABILITIES = Capabilities(
             "comments": "comments",
             "shares": "shares",
             "saves": "saved",
-            "video_views": "plays (reels only)",
+            # `plays` was retired in Graph API v22.0: a reel's plays are its `views` now,
+            # already counted as impressions.
         },
     ),
+    api_version=API_VERSION,
+    api_version_retires=API_VERSION_RETIRES,
 )

@@ -15,9 +15,16 @@ from urllib.parse import urlencode
 
 from socialops.connectors.errors import PermanentError
 from socialops.connectors.http import HttpClient
-from socialops.connectors.oauth import Pkce, new_pkce
+from socialops.connectors.oauth import (
+    AccountChoice,
+    OAuthClient,
+    Pkce,
+    account_of,
+    new_pkce,
+    server_url,
+)
 
-__all__ = ["AppRegistration", "Pkce", "authorize_url", "exchange_code", "new_pkce",
+__all__ = ["FLOW", "AppRegistration", "Pkce", "authorize_url", "exchange_code", "new_pkce",
            "register_app"]
 
 SCOPES = "read write"
@@ -31,11 +38,6 @@ class AppRegistration:
     instance: str
     client_id: str
     client_secret: str = field(repr=False)
-
-
-def _instance(value: str) -> str:
-    value = value.strip().rstrip("/")
-    return value if "://" in value else f"https://{value}"
 
 
 def _form(http: HttpClient, url: str, fields: dict[str, str]) -> dict[str, Any]:
@@ -53,7 +55,7 @@ def _form(http: HttpClient, url: str, fields: dict[str, str]) -> dict[str, Any]:
 def register_app(http: HttpClient, instance: str, redirect_uri: str, *,
                  client_name: str = "socialops", website: str = "") -> AppRegistration:
     """Register socialops as an OAuth client of `instance` (POST /api/v1/apps)."""
-    base = _instance(instance)
+    base = server_url(instance)
     fields = {"client_name": client_name, "redirect_uris": redirect_uri, "scopes": SCOPES}
     if website:
         fields["website"] = website
@@ -77,3 +79,46 @@ def exchange_code(http: HttpClient, app: AppRegistration, redirect_uri: str, cod
         "client_secret": app.client_secret, "redirect_uri": redirect_uri, "scope": SCOPES,
         "code_verifier": pkce.verifier})
     return {"access_token": str(data["access_token"]), "instance": app.instance}
+
+
+class MastodonFlow:
+    """Connect-a-channel for Mastodon: register on the account's instance, then OAuth.
+
+    Mastodon tokens do not expire, so there is nothing to refresh.
+    """
+
+    network = "mastodon"
+    uses_pkce = True
+
+    def register(self, http: HttpClient, server: str, redirect_uri: str) -> OAuthClient:
+        app = register_app(http, server, redirect_uri)
+        return OAuthClient(app.client_id, app.client_secret, {"instance": app.instance})
+
+    @staticmethod
+    def _app(client: OAuthClient) -> AppRegistration:
+        return AppRegistration(client.extra["instance"], client.client_id, client.client_secret)
+
+    def authorize_url(self, client: OAuthClient, redirect_uri: str, state: str,
+                      pkce: Pkce | None) -> str:
+        if pkce is None:
+            raise ValueError("the Mastodon flow uses PKCE")
+        return authorize_url(self._app(client), redirect_uri, state, pkce)
+
+    def exchange_code(self, http: HttpClient, client: OAuthClient, redirect_uri: str, code: str,
+                      pkce: Pkce | None) -> dict[str, str]:
+        if pkce is None:
+            raise ValueError("the Mastodon flow uses PKCE")
+        return exchange_code(http, self._app(client), redirect_uri, code, pkce)
+
+    def accounts(self, http: HttpClient, client: OAuthClient,
+                 credentials: dict[str, str]) -> list[AccountChoice]:
+        from socialops.connectors.mastodon.connector import MastodonConnector
+
+        return [account_of(MastodonConnector, http, credentials)]
+
+    def refresh(self, http: HttpClient, client: OAuthClient,
+                credentials: dict[str, str]) -> dict[str, str] | None:
+        return None
+
+
+FLOW = MastodonFlow()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from socialops.connectors import registry
 from socialops.connectors.base import ChannelAuth, Connector
 from socialops.connectors.capabilities import PLACEMENT_NAMES, Feature
 from socialops.connectors.errors import ConnectorUnavailableError, UnknownNetworkError
@@ -78,11 +79,13 @@ def test_documented_limits() -> None:
     assert x_limits["post_create_15min"] == (200, 900)
 
 
-def test_unbuilt_connectors_point_to_the_sandbox() -> None:
+def test_unbuilt_connectors_point_to_the_sandbox(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every design network has its connector now: register one with capabilities only.
+    monkeypatch.setitem(registry.NETWORKS, "youtube", registry._entry("youtube"))
     with pytest.raises(ConnectorUnavailableError, match="use the sandbox"):
-        connector_class("instagram")
+        connector_class("youtube")
     with pytest.raises(ConnectorUnavailableError):
-        build_connector("tiktok", AUTH, HttpClient())
+        build_connector("youtube", AUTH, HttpClient())
 
 
 def test_unknown_network_is_a_connector_error() -> None:

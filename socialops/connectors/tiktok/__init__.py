@@ -1,1 +1,1 @@
-"""TikTok: capabilities as data; the connector class comes in a later issue."""
+"""TikTok: the Content Posting API connector, its OAuth flow and its limits as data."""

@@ -1,1 +1,1 @@
-"""YouTube: capabilities as data; the connector class comes in a later issue."""
+"""YouTube: the Data API v3 connector, its Google OAuth flow, quota ledger and limits."""

@@ -1,4 +1,9 @@
-"""Declare YouTube (Data API v3) limits as data."""
+"""Declare YouTube (Data API v3) limits as data.
+
+Sources: developers.google.com/youtube/v3/docs (videos.insert, thumbnails.set,
+commentThreads), developers.google.com/youtube/data/determine_quota_cost (quota),
+support.google.com/youtube (video and Shorts specs).
+"""
 
 from __future__ import annotations
 
@@ -67,26 +72,30 @@ CAPABILITIES = Capabilities(
         ),
         "comment": PlacementSpec(name="comment", max_text_length=10_000),  # commentThreads
     },
-    features=frozenset(Feature) - {Feature.DMS, Feature.MENTIONS, Feature.HIDE},
+    # Comments are read and answered, held for review (hidden) and published again;
+    # YouTube has no DMs and no mentions API.
+    features=frozenset(Feature) - {Feature.DMS, Feature.MENTIONS},
     idempotent_publish=False,  # videos.insert has no idempotency key
     rate_limits=(
-        RateLimit("quota_units_day", 10_000, 86_400, "app"),  # default Data API quota
-        RateLimit("uploads_day", 6, 86_400, "app", publish_cost=1),  # an upload costs 1,600 units
+        # determine_quota_cost: 10,000 units a day per project for every method but
+        # videos.insert and search.list; a publication spends 50 more with a thumbnail.
+        RateLimit("quota_units_day", 10_000, 86_400, "app", publish_cost=50),
+        # videos.insert has its own bucket: 100 calls a day per project, 1 per upload.
+        RateLimit("videos_insert_day", 100, 86_400, "app", publish_cost=1),
+        RateLimit("search_list_day", 100, 86_400, "app"),  # search.list's own bucket
     ),
     metrics=MetricMapping(
+        # channels.list part=statistics: today's count only (daily history would need
+        # the YouTube Analytics API, which socialops does not call).
         account={
-            "followers": "statistics.subscriberCount",
-            "follower_change": "subscribersGained - subscribersLost",
-            "impressions": "videoThumbnailImpressions",
-            "engagements": "likes + comments + shares",
-            "video_views": "views",
+            "followers": "statistics.subscriberCount (today only)",
         },
+        # videos.list part=statistics; YouTube gives no shares or impressions here.
         post={
-            "impressions": "videoThumbnailImpressions",
-            "reactions": "likes",
-            "comments": "comments",
-            "shares": "shares",
-            "video_views": "views",
+            "reactions": "statistics.likeCount",
+            "comments": "statistics.commentCount",
+            "video_views": "statistics.viewCount",
         },
     ),
+    api_version="v3",  # Data API v3 has no announced retirement
 )
