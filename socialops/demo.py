@@ -18,6 +18,7 @@ from socialops.governance.services import create_channel
 from socialops.inbox.demo_data import seed_inbox_demo
 from socialops.listening.demo_data import seed_listening_demo
 from socialops.publishing.demo_data import seed_demo_posts
+from socialops.requests.demo_data import seed_requests_demo
 from socialops.team.demo_data import seed_team_demo
 
 DEMO_SLUG = "maison-arlette"
@@ -129,7 +130,8 @@ def seed_demo(sandbox_url: str, admin_key: str) -> SeedResult:
         seed_inbox_demo(members["sophie.durand"], actor)
     seed_demo_posts(org, sandbox_url)
     # Each app seeds its own part; the later ones read what the earlier ones made.
-    for seed in (seed_listening_demo, seed_crisis_demo, seed_team_demo, seed_analytics_demo):
+    for seed in (seed_listening_demo, seed_crisis_demo, seed_team_demo, seed_analytics_demo,
+                 seed_requests_demo):
         seed(org, members, sandbox_url)
     message = _("Demo organization “%(name)s” seeded with %(channels)d channels and "
                 "%(members)d members.") % {
