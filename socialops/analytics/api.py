@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from socialops.analytics.breakdowns import campaign_dashboard, team_dashboard
 from socialops.analytics.dashboard import dashboard_data
@@ -16,6 +16,7 @@ from socialops.analytics.kpis import Scope
 from socialops.analytics.models import ChannelDayMetrics, PostMetrics
 from socialops.analytics.scope import Filters, require_analytics, scope_for
 from socialops.core.api_auth import api_member
+from socialops.core.api_pagination import Pagination
 from socialops.publishing.models import Campaign
 
 router = Router(tags=["analytics"])
@@ -72,7 +73,7 @@ def dashboard(request: HttpRequest, start: str = "", end: str = "", channel: int
 
 @router.get("/analytics/channel-days", response=list[ChannelDayOut],
             summary="Daily metrics per channel (None: the network does not report it)")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def channel_days(request: HttpRequest, start: str = "", end: str = "",
                  channel: int | None = None, network: str = "") -> Any:
     scope, filters = _scope(request, start, end, channel, network)
@@ -84,7 +85,7 @@ def channel_days(request: HttpRequest, start: str = "", end: str = "",
 
 @router.get("/analytics/posts", response=list[PostMetricsOut],
             summary="Latest metrics of the posts published in a period")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def posts(request: HttpRequest, start: str = "", end: str = "", channel: int | None = None,
           network: str = "") -> Any:
     scope, filters = _scope(request, start, end, channel, network)

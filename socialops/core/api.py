@@ -6,9 +6,10 @@ from datetime import datetime
 
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from socialops.core.api_auth import api_member
+from socialops.core.api_pagination import Pagination
 from socialops.core.models import Member
 from socialops.core.permissions import Action, require
 
@@ -55,7 +56,7 @@ def get_organization(request: HttpRequest) -> OrganizationOut:
 
 
 @router.get("/members", response=list[MemberOut], summary="Members and their roles")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_members(request: HttpRequest) -> list[MemberOut]:
     member = api_member(request)
     require(member, Action.VIEW_MEMBERS, member.organization)

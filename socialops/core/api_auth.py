@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
+from pydantic import Field
 
 from socialops.core.models import ApiToken, Member
 from socialops.core.services import authenticate_token
+
+logger = logging.getLogger(__name__)
 
 
 class BearerToken(HttpBearer):
@@ -54,6 +59,48 @@ def _error(api: NinjaAPI, request: HttpRequest, status: int, code: str, message:
     return api.create_response(request, {"code": code, "message": message, **extra}, status=status)
 
 
+# The id of a row in a request body: bounded like the database's 64-bit keys, so that a
+# huge number is refused as invalid (422) instead of overflowing the database driver.
+RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+# A non-negative count or target in a request body, bounded the same way.
+Count = Annotated[int, Field(ge=0, le=2**63 - 1)]
+
+# The error answers every operation may give, in the format of install_error_handlers().
+ERROR_STATUSES = {
+    "400": "The change was refused (the message says why).",
+    "401": "Authentication required.",
+    "403": "Not allowed.",
+    "404": "Not found, or in another organization.",
+    "422": "The request is not valid (the errors say where).",
+}
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "title": "Error",
+    "properties": {
+        "code": {"type": "string"},
+        "message": {"type": "string"},
+        "errors": {"type": "array", "items": {"type": "object"}},
+    },
+    "required": ["code", "message"],
+}
+
+
+def document_error_responses(schema: dict[str, Any]) -> dict[str, Any]:
+    """Declare the common error answers on every operation of an OpenAPI schema."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components["Error"] = ERROR_SCHEMA
+    reference = {"$ref": "#/components/schemas/Error"}
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for status, description in ERROR_STATUSES.items():
+                responses.setdefault(status, {
+                    "description": description,
+                    "content": {"application/json": {"schema": reference}},
+                })
+    return schema
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     """Make every API error JSON with a stable `code` and a human `message`."""
 
@@ -78,6 +125,15 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(DjangoValidationError)
     def rejected(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
         return _error(api, request, 400, "rejected", " ".join(exc.messages))
+
+    @api.exception_handler(DataError)
+    def unstorable(request: HttpRequest, exc: DataError) -> HttpResponse:
+        # The database refused a value no schema bounds (a NUL character in text on
+        # PostgreSQL, a number out of a column's range): the request's fault, not ours.
+        logger.warning("API value refused by the database on %s: %s", request.path, exc)
+        return _error(api, request, 400, "rejected",
+                      _("The request holds a value that cannot be stored, such as a NUL "
+                        "character or a number out of range."))
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

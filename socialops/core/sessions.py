@@ -23,6 +23,8 @@ from socialops.core.models import Member, SessionFence
 SESSION_STARTED_KEY = "socialops_session_started"
 # Set once this session proved its second factor (socialops.core.twofactor).
 SESSION_VERIFIED_KEY = "socialops_2fa_verified"
+# The organization whose identity provider signed this session in (socialops.sso).
+SSO_ORGANIZATION_KEY = "socialops_sso_organization"
 
 
 def fence_sessions(user: Any, now: datetime | None = None) -> datetime:
@@ -46,6 +48,7 @@ def stamp_session(request: HttpRequest) -> None:
     request.session[SESSION_STARTED_KEY] = timezone.now().timestamp()
     # A new sign-in proves its second factor again, whatever this session did before.
     request.session.pop(SESSION_VERIFIED_KEY, None)
+    request.session.pop(SSO_ORGANIZATION_KEY, None)
 
 
 def _fence_of(user: Any) -> datetime | None:

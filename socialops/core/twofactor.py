@@ -26,7 +26,7 @@ from socialops.core import audit, throttle
 from socialops.core.actors import Actor
 from socialops.core.models import Member, Organization, RecoveryCode, Role
 from socialops.core.permissions import Action, authorize
-from socialops.core.sessions import SESSION_VERIFIED_KEY
+from socialops.core.sessions import SESSION_VERIFIED_KEY, SSO_ORGANIZATION_KEY
 
 RECOVERY_CODE_COUNT = 10
 # Wrong codes count in the sign-in throttle under this prefix, apart from passwords.
@@ -190,6 +190,11 @@ def pending_step(request: HttpRequest, member: Member | None) -> str:
     """
     user = request.user
     if not user.is_authenticated:
+        return ""
+    signed_in_by = request.session.get(SSO_ORGANIZATION_KEY)
+    if member is not None and signed_in_by == member.organization_id:
+        # Signed in by this organization's identity provider, which runs its own second
+        # factor (docs/adr/0017-oidc-single-sign-on.md).
         return ""
     if getattr(user, "socialops_has_2fa", False):
         return "" if request.session.get(SESSION_VERIFIED_KEY) else "verify"

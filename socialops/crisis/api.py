@@ -6,9 +6,10 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from socialops.core.api_auth import api_member
+from socialops.core.api_pagination import Pagination
 from socialops.crisis import services
 from socialops.crisis.models import Incident
 
@@ -35,7 +36,7 @@ class LineOut(Schema):
 
 
 @router.get("/crisis/incidents", response=list[IncidentOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_incidents(request: HttpRequest) -> list[Incident]:
     """List incidents, newest first."""
     return services.incidents_for(api_member(request))  # type: ignore[return-value]

@@ -6,10 +6,11 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from socialops.core.api import MemberOut, member_out
 from socialops.core.api_auth import api_member
+from socialops.core.api_pagination import Pagination
 from socialops.governance.models import Channel
 from socialops.governance.services import channels_for, get_channel_for_member
 
@@ -46,7 +47,7 @@ def channel_out(channel: Channel) -> ChannelOut:
 
 
 @router.get("/channels", response=list[ChannelOut], summary="The organization's channels")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_channels(
     request: HttpRequest, network: str | None = None, status: str | None = None
 ) -> list[ChannelOut]:

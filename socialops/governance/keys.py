@@ -8,6 +8,7 @@ then retires the old keys.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -57,7 +58,9 @@ def key_status() -> KeyStatus:
     prints = vault.fingerprints()
     status = KeyStatus(fingerprints=prints, from_file=vault.uses_key_file())
     counts: Counter[str] = Counter()
-    for ciphertext in Credential.objects.values_list("ciphertext", flat=True).iterator():
+    stored = Credential.objects.values_list("ciphertext", flat=True).iterator()
+    others = (store.ciphertexts() for store in vault.secret_stores())
+    for ciphertext in itertools.chain(stored, *others):
         index = vault.key_index(ciphertext)
         if index is None:
             status.unreadable += 1

@@ -13,6 +13,9 @@ import hashlib
 import json
 import os
 import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
@@ -20,6 +23,32 @@ from django.core.exceptions import ImproperlyConfigured
 
 _lock = threading.RLock()
 _cache: dict[str, object] = {}
+
+
+@dataclass(frozen=True)
+class SecretStore:
+    """Vault ciphertexts kept outside channel credentials (e.g. single sign-on secrets).
+
+    Key rotation counts them and re-encrypts them with the credentials, so that retiring
+    an old key never leaves one unreadable.
+    """
+
+    name: str
+    ciphertexts: Callable[[], Iterable[str]]
+    reencrypt: Callable[[Any], int]  # (actor) -> how many were re-encrypted
+
+
+_stores: dict[str, SecretStore] = {}
+
+
+def register_secret_store(store: SecretStore) -> None:
+    """Let key rotation find another table's ciphertexts (call from AppConfig.ready)."""
+    _stores[store.name] = store
+
+
+def secret_stores() -> list[SecretStore]:
+    """Return the registered stores besides channel credentials."""
+    return list(_stores.values())
 
 
 def uses_key_file() -> bool:

@@ -8,10 +8,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from socialops.core.actors import Actor
 from socialops.core.api_auth import api_member
+from socialops.core.api_pagination import Pagination
 from socialops.listening import services
 from socialops.listening.models import Alert, ListeningQuery, Mention
 
@@ -85,7 +86,7 @@ def create_query(request: HttpRequest, body: QueryIn) -> tuple[int, ListeningQue
 
 
 @router.get("/listening/mentions", response=list[MentionOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_mentions(request: HttpRequest, query_id: int | None = None) -> list[Mention]:
     """List mentions, newest first (optionally of one query)."""
     mentions = services.mentions_for(api_member(request))
@@ -95,7 +96,7 @@ def list_mentions(request: HttpRequest, query_id: int | None = None) -> list[Men
 
 
 @router.get("/listening/alerts", response=list[AlertOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_alerts(request: HttpRequest) -> list[Alert]:
     """List alerts, newest first."""
     return services.alerts_for(api_member(request))  # type: ignore[return-value]

@@ -8,10 +8,11 @@ from zoneinfo import ZoneInfo
 from django.http import FileResponse, HttpRequest
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from socialops.core.actors import Actor
-from socialops.core.api_auth import api_member
+from socialops.core.api_auth import RowId, api_member
+from socialops.core.api_pagination import Pagination
 from socialops.publishing import media, services
 from socialops.publishing.campaign_api import router as campaign_router
 from socialops.publishing.models import (
@@ -27,7 +28,7 @@ router = Router(tags=["publishing"])
 
 
 class TargetIn(Schema):
-    channel_id: int
+    channel_id: RowId
     placement: str = "feed"
 
 
@@ -38,7 +39,7 @@ class PostIn(Schema):
     labels: list[str] = []
     is_paid: bool = False
     notes: str = ""
-    campaign_id: int | None = None
+    campaign_id: RowId | None = None
     planned_at: datetime | None = None
 
 
@@ -49,16 +50,16 @@ class VariantIn(Schema):
 
 class ReviewIn(Schema):
     comment: str = ""
-    variant_ids: list[int] | None = None
+    variant_ids: list[RowId] | None = None
 
 
 class ScheduleIn(Schema):
     when: datetime
-    variant_ids: list[int] | None = None
+    variant_ids: list[RowId] | None = None
 
 
 class SelectionIn(Schema):
-    variant_ids: list[int] | None = None
+    variant_ids: list[RowId] | None = None
 
 
 class MediaIn(Schema):
@@ -206,7 +207,7 @@ def _fresh(request: HttpRequest, post_id: int) -> PostOut:
 
 
 @router.get("/posts", response=list[PostOut], summary="The organization's posts")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_posts(request: HttpRequest, status: str | None = None) -> list[PostOut]:
     posts = services.posts_for(api_member(request))
     if status in VariantStatus.values:

@@ -10,7 +10,7 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from socialops.core.actors import Actor
-from socialops.core.api_auth import api_member
+from socialops.core.api_auth import Count, RowId, api_member
 from socialops.publishing import campaigns
 from socialops.publishing.campaigns import CampaignInput
 from socialops.publishing.models import Campaign
@@ -27,10 +27,10 @@ class CampaignIn(Schema):
     budget: Decimal | None = None
     spend: Decimal | None = None
     currency: str = "EUR"
-    target_impressions: int | None = None
-    target_engagements: int | None = None
-    target_clicks: int | None = None
-    channel_ids: list[int] = []
+    target_impressions: Count | None = None
+    target_engagements: Count | None = None
+    target_clicks: Count | None = None
+    channel_ids: list[RowId] = []
 
 
 class CampaignOut(CampaignIn):

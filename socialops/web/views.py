@@ -17,6 +17,7 @@ from socialops.core.actors import normalise_ip
 from socialops.core.permissions import Action, require
 from socialops.core.sessions import stamp_session
 from socialops.core.throttle import clear_failures, minutes_locked, record_failure
+from socialops.sso.forms import PasswordSignInForm
 from socialops.web.overview import live_channels, organization_overview
 
 
@@ -25,6 +26,7 @@ class SignInView(auth_views.LoginView):
 
     template_name = "web/login.html"
     redirect_authenticated_user = True
+    authentication_form = PasswordSignInForm
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         email = request.POST.get("username", "")
