@@ -11,14 +11,32 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from socialops.analytics.models import ReportRun
+from socialops.core.models import Member
 
 log = logging.getLogger(__name__)
+
+
+def allowed_recipients(organization_id: int, addresses: list[str]) -> list[str]:
+    """Drop the addresses of people who have left the organization (checked at send time).
+
+    An address that belongs to no member (leadership outside socialops) stays; one whose
+    only membership here was deactivated — offboarding — no longer gets the figures.
+    """
+    if not addresses:
+        return []
+    left = set(
+        Member.objects.filter(organization_id=organization_id, is_active=False,
+                              user__email__in=addresses).values_list("user__email", flat=True))
+    kept = [a for a in addresses if a not in left]
+    if left:
+        log.info("report recipients skipped (left the organization): %d", len(left))
+    return kept
 
 
 def send_run(run: ReportRun) -> bool:
     """Send the report to its definition's recipients; record the outcome on the run."""
     report = run.definition
-    recipients = report.recipient_list()
+    recipients = allowed_recipients(report.organization_id, report.recipient_list())
     if not recipients:
         return False
     with translation.override(run.language):

@@ -6,10 +6,11 @@ from datetime import datetime
 
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from socialops.core.actors import Actor
 from socialops.core.api_auth import api_member
+from socialops.core.api_pagination import Pagination
 from socialops.core.models import Member
 from socialops.inbox import services
 from socialops.inbox.models import Conversation, Message
@@ -111,7 +112,7 @@ def _actor(request: HttpRequest) -> Actor:
 
 @router.get("/inbox/conversations", response=list[ConversationOut],
             summary="Conversations of a queue, newest activity first")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_conversations(
     request: HttpRequest, queue: str = "all", status: str = "open", channel: int | None = None,
     kind: str = "", language: str = "", sentiment: str = "", spam: bool = False,
@@ -178,3 +179,9 @@ def reopen(request: HttpRequest, conversation_id: int) -> ConversationOut:
     services.reopen(services.get_conversation_for_member(member, conversation_id), member,
                     _actor(request))
     return conversation_out(services.get_conversation_for_member(member, conversation_id))
+
+
+# Rules, assignment settings and availability: their own module, on this router.
+from socialops.inbox.rules_api import router as rules_router  # noqa: E402
+
+router.add_router("", rules_router)

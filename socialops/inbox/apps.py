@@ -20,5 +20,6 @@ class InboxConfig(AppConfig):
         self.menu_items = (
             MenuItem("inbox:conversations", _("Inbox"), Action.VIEW_INBOX,
                      ("conversations", "conversation", "saved_replies", "saved_reply_create",
-                      "saved_reply_edit", "response_times", "report"), order=40),
+                      "saved_reply_edit", "response_times", "report", "rules", "rule_create",
+                      "rule_edit", "assignment"), order=40),
         )

@@ -1,4 +1,4 @@
-"""`socialops triage classify|eval`, `socialops inbox poll` and `socialops bench ingest`."""
+"""`socialops triage classify|eval`, `socialops inbox poll`, `socialops bench ingest|inbox`."""
 
 from __future__ import annotations
 
@@ -101,6 +101,20 @@ def cmd_bench_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench_inbox(args: argparse.Namespace) -> int:
+    """Time the inbox's default queue, a filtered queue and a search; last line JSON."""
+    from socialops.inbox.bench_queue import bench_inbox
+
+    if args.messages < 10 or args.samples < 2:
+        print(_("socialops: --messages must be at least 10 and --samples at least 2"),
+              file=sys.stderr)
+        return 2
+    summary = bench_inbox(args.messages, samples=args.samples,
+                          report=lambda line: print(line, flush=True))
+    print(json.dumps(summary))
+    return 0
+
+
 def cmd_inbox_poll(args: argparse.Namespace) -> int:
     """Poll every due channel now, in this process."""
     from socialops.inbox.services import due_channels, poll_channel
@@ -128,6 +142,10 @@ def register(add: Callable[..., argparse.ArgumentParser], add_bench: Callable[..
     p.add_argument("--messages", type=int, default=2000, help=_("messages to generate"))
     p.add_argument("--runs", type=int, default=3, help=_("runs in this process (medians)"))
     p.add_argument("--batch", type=int, default=500, help=_("messages per ingest batch"))
+    p = add_bench("inbox", cmd_bench_inbox,
+                  _("Fill a large inbox and time its queue, a filtered queue and a search."))
+    p.add_argument("--messages", type=int, default=100_000, help=_("messages to insert"))
+    p.add_argument("--samples", type=int, default=40, help=_("timed requests per page"))
     inbox = add("inbox", lambda a: 2, _("Work with the community inbox."))
     inbox_sub = inbox.add_subparsers(dest="inbox_command", metavar="ACTION", required=True)
     add("poll", cmd_inbox_poll, _("Poll the inbox of every due channel now."), inbox_sub)

@@ -1,13 +1,17 @@
-"""The demo organization's inbox settings: saved replies, targets, opening hours, holidays."""
+"""The demo organization's inbox settings: saved replies, targets, hours, holidays, rules,
+automatic assignment and who is available."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, time
 
 from socialops.core.actors import Actor
 from socialops.core.models import Member, Team
 from socialops.inbox.models import Priority
-from socialops.inbox.services import saved_replies, targets
+from socialops.inbox.services import assignment, rules, saved_replies, targets
+from socialops.inbox.services.availability import set_availability
+from socialops.inbox.services.rules import RuleData
 from socialops.inbox.services.saved_replies import SavedReplyData
 
 # (language, team name or "", title, text) — written as Maison Arlette's team would.
@@ -66,8 +70,43 @@ HOLIDAYS = [
 ]
 
 
+# The rules, top to bottom, as the community manager would set them up.
+RULES = [
+    RuleData(name="Liens suspects", keywords=["bit.ly", "tinyurl", "crypto", "gagnez",
+                                              "free followers"],
+             add_tags=["spam"], set_priority=Priority.LOW, hide=True, stop_processing=True),
+    RuleData(name="Presse", keywords=["journaliste", "journalist", "presse", "press",
+                                      "rédaction", "interview"],
+             add_tags=["presse"], set_priority=Priority.HIGH),
+    RuleData(name="Clients VIP", vip_only=True, add_tags=["vip"], set_priority=Priority.HIGH),
+    RuleData(name="Service client FR", languages=["fr"], sentiments=["negative"],
+             add_tags=["service-client"], set_priority=Priority.HIGH),
+]
+# (login, availability)
+AVAILABILITY = [("emma.leroy", "available"), ("sophie.durand", "available"),
+                ("amina.diallo", "away")]
+
+
+def seed_rules_demo(manager: Member, actor: Actor) -> None:
+    """Give the demo its rules, round robin (cap 25) and each person's availability."""
+    for data in RULES:
+        if data.name in ("Presse", "Clients VIP"):
+            # Press and VIP questions go to the manager, who answers them herself.
+            data = replace(data, assign_member_id=manager.pk)
+        if data.name == "Clients VIP":
+            data = replace(data, escalate_to_id=manager.pk)
+        rules.create_rule(manager, replace(data), actor)
+    assignment.update_settings(manager, auto_assign=True, max_open=25, respect_shifts=True,
+                               respect_languages=True, actor=actor)
+    people = {m.user.email.split("@")[0]: m for m in Member.objects.filter(
+        organization_id=manager.organization_id).select_related("user")}
+    for login, status in AVAILABILITY:
+        if login in people:
+            set_availability(manager, people[login], status, actor)
+
+
 def seed_inbox_demo(manager: Member, actor: Actor) -> None:
-    """Give the demo organization its saved replies, targets, hours and holidays."""
+    """Give the demo organization its saved replies, targets, hours, holidays and rules."""
     teams = {t.name: t.pk for t in Team.objects.filter(organization_id=manager.organization_id)}
     for language, team, title, body in SAVED_REPLIES:
         saved_replies.create_saved_reply(
@@ -81,3 +120,4 @@ def seed_inbox_demo(manager: Member, actor: Actor) -> None:
     targets.set_opening_hours(manager, hours, actor)
     for day, name in HOLIDAYS:
         targets.add_holiday(manager, day, name, actor)
+    seed_rules_demo(manager, actor)

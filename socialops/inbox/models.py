@@ -49,6 +49,8 @@ class Delivery(models.TextChoices):
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Not sent")
+    AWAITING_APPROVAL = "awaiting", _("Waiting for approval")
+    REJECTED = "rejected", _("Not approved")
 
 
 class Contact(models.Model):
@@ -197,6 +199,10 @@ class Message(models.Model):
     error = models.CharField(max_length=500, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     url = models.URLField(max_length=500, blank=True)
+    # Reply approval: who let the reply go out (or turned it down, with `error` as the reason).
+    reviewed_by = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("message")
@@ -375,3 +381,71 @@ class UrgentNotice(models.Model):
 
     def __str__(self) -> str:
         return f"urgent notice {self.pk} ({self.conversation_id})"
+
+
+class Note(models.Model):
+    """An internal note on a conversation: the team reads it, the contact never does."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE,
+                                     related_name="notes")
+    author = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="+")
+    # Kept so the note still says who wrote it after the author has left.
+    author_name = models.CharField(max_length=200)
+    text = models.TextField(_("note"))
+    mentions = models.ManyToManyField(Member, blank=True, related_name="inbox_mentions")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+        indexes = [models.Index(fields=["conversation", "created_at"], name="inbox_note_idx")]
+
+    def __str__(self) -> str:
+        return f"note {self.pk} on {self.conversation_id}"
+
+
+class Presence(models.Model):
+    """Who has a conversation open right now, and who is typing a reply (collision guard)."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE,
+                                     related_name="presences")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField()
+    typing_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("presence")
+        verbose_name_plural = _("presences")
+        constraints = [models.UniqueConstraint(fields=["conversation", "member"],
+                                               name="inbox_presence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} on {self.conversation_id}"
+
+
+
+# Rules and assignment live in their own module; importing them here registers them.
+from socialops.inbox.rule_models import AssignmentSettings as AssignmentSettings  # noqa: E402
+from socialops.inbox.rule_models import Availability as Availability  # noqa: E402
+from socialops.inbox.rule_models import AvailabilityStatus as AvailabilityStatus  # noqa: E402
+from socialops.inbox.rule_models import Rule as Rule  # noqa: E402
+from socialops.inbox.rule_models import RuleHit as RuleHit  # noqa: E402
+from socialops.inbox.rule_models import UrgentCondition as UrgentCondition  # noqa: E402
+
+
+class ReplyApprovalPolicy(models.Model):
+    """When the organization wants replies approved before they go out."""
+
+    organization = models.OneToOneField(Organization, on_delete=models.CASCADE,
+                                        related_name="reply_approval")
+    urgent = models.BooleanField(_("replies to urgent conversations"), default=False)
+    channels = models.ManyToManyField(Channel, blank=True, related_name="+",
+                                      verbose_name=_("replies on these channels"))
+
+    class Meta:
+        verbose_name = _("reply approval policy")
+        verbose_name_plural = _("reply approval policies")
+
+    def __str__(self) -> str:
+        return f"reply approval of {self.organization_id}"

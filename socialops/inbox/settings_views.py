@@ -30,8 +30,8 @@ from socialops.inbox.models import (
     ReplyLanguage,
     ResponseTarget,
 )
+from socialops.inbox.services import reply_approval, saved_replies, targets
 from socialops.inbox.services import report as reports
-from socialops.inbox.services import saved_replies, targets
 from socialops.inbox.services.saved_replies import SavedReplyData
 from socialops.inbox.services.schedule import DEFAULT_TARGET
 
@@ -323,3 +323,28 @@ def response_report(request: HttpRequest) -> HttpResponse:
               (_("Per channel"), report.channels, "report-channels")]
     return render(request, "inbox/settings/report.html",
                   {"report": report, "start": start, "end": end, "tables": tables})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reply_approval_settings(request: HttpRequest) -> HttpResponse:
+    """Choose which replies need an approval before they go out."""
+    member = _manager(request)
+    channels = list(channels_for(member).select_related(None).order_by("display_name")
+                    .only("pk", "display_name", "network"))
+    if request.method == "POST":
+        ids = [int(v) for v in request.POST.getlist("channels") if v.isdigit()]
+        try:
+            reply_approval.set_policy(member, urgent=request.POST.get("urgent") == "on",
+                                      channel_ids=ids, actor=Actor.from_request(request))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Reply approval saved."))
+            return HttpResponseRedirect(reverse("inbox:reply_approval"))
+    policy = reply_approval.policy_of(member.organization_id)
+    chosen = set(policy.channels.values_list("pk", flat=True)) if policy else set()
+    return render(request, "inbox/settings/reply_approval.html", {
+        "channels": [(c, c.pk in chosen) for c in channels],
+        "urgent": bool(policy and policy.urgent),
+    })

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from socialops.inbox.services.assignment import assign_all_waiting
 from socialops.inbox.services.delivery import deliver_reply
 from socialops.inbox.services.escalation import email_notice, page_breaches
 from socialops.inbox.services.polling import due_channels, poll_channel
+from socialops.inbox.services.rule_apply import hide_messages, notify_escalations
 
 
 @shared_task
@@ -43,3 +45,21 @@ def email_urgent_notices(notice_ids: list[int]) -> int:
 def page_response_breaches() -> int:
     """Page the person on call for conversations that just missed their target (beat)."""
     return page_breaches()
+
+
+@shared_task
+def hide_rule_messages(hit_ids: list[int]) -> int:
+    """Hide on the network the messages that rules asked to hide; each one is tried once."""
+    return hide_messages(hit_ids)
+
+
+@shared_task
+def notify_rule_escalations(hit_ids: list[int]) -> int:
+    """E-mail the people rules escalate to; each rule hit notifies once."""
+    return notify_escalations(hit_ids)
+
+
+@shared_task(ignore_result=True)
+def assign_waiting_conversations() -> int:
+    """Hand out waiting conversations by round robin and release those of people on leave."""
+    return assign_all_waiting()

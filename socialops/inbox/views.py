@@ -11,9 +11,9 @@ from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from socialops.core.actors import Actor
@@ -22,9 +22,18 @@ from socialops.core.permissions import ROLE_ACTIONS, Action, can, require
 from socialops.governance.services import channels_for
 from socialops.inbox import services
 from socialops.inbox.models import Conversation, Direction, Kind, Sentiment, Status
-from socialops.inbox.services import QueueFilters, escalation, saved_replies
+from socialops.inbox.services import (
+    QueueFilters,
+    bulk,
+    collaboration,
+    escalation,
+    reply_approval,
+    saved_replies,
+)
+from socialops.inbox.services.conversations import ReplyCollision
 
-PAGE_SIZE = 100
+# 50 rows: a screenful or two, and the page stays fast on large inboxes (bench inbox).
+PAGE_SIZE = 50
 LIVE_LIMIT = 50
 QUEUE_LABELS = {
     "all": gettext_lazy("All open"),
@@ -32,6 +41,7 @@ QUEUE_LABELS = {
     "mine": gettext_lazy("Mine"),
     "urgent": gettext_lazy("Urgent"),
     "overdue": gettext_lazy("Overdue"),
+    "approval": gettext_lazy("Waiting for approval"),
 }
 NOTICES_SHOWN = 3
 LANGUAGE_LABELS = [("en", gettext_lazy("English")), ("fr", gettext_lazy("French")),
@@ -48,7 +58,7 @@ def _member(request: HttpRequest) -> Member:
 
 def _filter_query(filters: QueueFilters) -> str:
     values: dict[str, Any] = {"queue": filters.queue, "status": filters.status}
-    for name in ("kind", "language", "sentiment"):
+    for name in ("kind", "language", "sentiment", "q", "tag"):
         if getattr(filters, name):
             values[name] = getattr(filters, name)
     if filters.channel is not None:
@@ -64,7 +74,13 @@ def conversation_list(request: HttpRequest) -> HttpResponse:
     """Show a queue of conversations with filters; new ones appear live."""
     member = _member(request)
     filters = QueueFilters.parse(request.GET.dict())
-    rows = list(services.queue(member, filters)[:PAGE_SIZE])
+    queryset = services.queue(member, filters)
+    before = request.GET.get("before", "")
+    if before.isdigit():
+        queryset = services.older_than(member, queryset, int(before))
+    rows = list(queryset[:PAGE_SIZE + 1])
+    older = rows[PAGE_SIZE - 1].pk if len(rows) > PAGE_SIZE else None
+    rows = rows[:PAGE_SIZE]
     cursor = services.conversations_for(member).aggregate(last=Max("pk"))["last"] or 0
     context = {
         "rows": rows,
@@ -81,7 +97,10 @@ def conversation_list(request: HttpRequest) -> HttpResponse:
         "sentiments": Sentiment.choices,
         "languages": LANGUAGE_LABELS,
         "page_size": PAGE_SIZE,
+        "older": older,
+        "paging": before.isdigit(),
         "can_manage": can(member, Action.MANAGE_INBOX_SETTINGS, member.organization),
+        **_bulk_context(member),
     }
     template = ("inbox/_queue.html" if request.htmx  # type: ignore[attr-defined]
                 else "inbox/conversation_list.html")
@@ -101,8 +120,15 @@ def conversation_live(request: HttpRequest) -> HttpResponse:
     if not rows:
         return HttpResponse(status=204)
     context = {"rows": rows, "query": _filter_query(filters),
-               "cursor": max(row.pk for row in rows)}
+               "cursor": max(row.pk for row in rows),
+               "can_respond": can(member, Action.RESPOND, member.organization)}
     return render(request, "inbox/_live.html", context)
+
+
+def _bulk_context(member: Member) -> dict[str, Any]:
+    can_assign = can(member, Action.ASSIGN_CONVERSATIONS, member.organization)
+    return {"can_respond": can(member, Action.RESPOND, member.organization),
+            "can_assign": can_assign, "assignable": _assignable(member) if can_assign else []}
 
 
 def _assignable(member: Member) -> list[Member]:
@@ -113,26 +139,61 @@ def _assignable(member: Member) -> list[Member]:
     )
 
 
-@login_required
-@require_GET
-def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpResponse:
-    """Show one conversation: its messages, who has it, and the reply box."""
-    member = _member(request)
-    conversation = services.get_conversation_for_member(member, conversation_id)
+def _detail(request: HttpRequest, member: Member, conversation: Conversation,
+            **extra: Any) -> HttpResponse:
     thread = list(conversation.messages.select_related("sent_by__user").order_by(
         "created_at", "pk"))
     can_assign = can(member, Action.ASSIGN_CONVERSATIONS, conversation)
     can_respond = can(member, Action.RESPOND, conversation)
+    collaboration.touch(conversation, member)
+    seen = max((m.pk for m in thread), default=0)
     context = {
         "conversation": conversation,
         "thread": thread,
+        "notes": collaboration.notes_of(conversation),
+        "seen_message": seen,
+        "others": collaboration.others_on(conversation, member, seen),
         "can_respond": can_respond,
         "saved_replies": saved_replies.picker_for(member, conversation) if can_respond else [],
         "can_assign": can_assign,
         "assignable": _assignable(member) if can_assign else [],
         "outgoing": Direction.OUT,
+        "can_approve": can(member, Action.APPROVE_REPLIES, conversation),
+        "next_conversation": services.next_in_queue(member, conversation),
+        **extra,
     }
     return render(request, "inbox/conversation_detail.html", context)
+
+
+@login_required
+@require_GET
+def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    """Show one conversation: its messages, notes, who else is on it, and the reply box."""
+    member = _member(request)
+    return _detail(request, member, services.get_conversation_for_member(member,
+                                                                         conversation_id))
+
+
+@login_required
+@require_POST
+def conversation_presence(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    """Say the member is still here (typing, maybe); return who else is (polled by htmx)."""
+    member = _member(request)
+    conversation = services.get_conversation_for_member(member, conversation_id)
+    collaboration.touch(conversation, member, typing=request.POST.get("typing") == "1")
+    seen = request.POST.get("seen", "")
+    others = collaboration.others_on(conversation, member, int(seen) if seen.isdigit() else 0)
+    return render(request, "inbox/_presence.html", {"others": others,
+                                                    "conversation": conversation})
+
+
+@login_required
+@require_POST
+def conversation_note(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    """Add an internal note (the contact never sees it)."""
+    text = request.POST.get("text", "")
+    return _act(request, conversation_id,
+                lambda m, c, a: collaboration.add_note(c, text, m, a), _("Note added."))
 
 
 def _back(conversation_id: int) -> HttpResponseRedirect:
@@ -193,13 +254,54 @@ def conversation_reopen(request: HttpRequest, conversation_id: int) -> HttpRespo
 @login_required
 @require_POST
 def conversation_reply(request: HttpRequest, conversation_id: int) -> HttpResponse:
-    """Answer a conversation; the reply goes out in the background, once."""
+    """Answer a conversation; the reply goes out in the background, once.
+
+    When someone else answered after the page was loaded, the reply is not sent: the
+    page comes back with their answer, the text kept, and a "send anyway" button.
+    """
+    member = _member(request)
+    conversation = services.get_conversation_for_member(member, conversation_id)
     text = request.POST.get("text", "")
     saved = request.POST.get("saved_reply", "")
-    saved_id = int(saved) if saved.isdigit() else None
-    return _act(request, conversation_id,
-                lambda m, c, a: services.reply(c, text, m, a, saved_reply_id=saved_id),
-                _("Reply queued: it is being sent to the network."))
+    seen = request.POST.get("seen_message", "")
+    try:
+        services.reply(conversation, text, member, Actor.from_request(request),
+                       saved_reply_id=int(saved) if saved.isdigit() else None,
+                       seen_message_id=int(seen) if seen.isdigit() else None,
+                       confirmed=request.POST.get("confirm") == "1")
+    except ReplyCollision as exc:
+        return _detail(request, member, conversation, draft=text, collision=exc)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return _detail(request, member, conversation, draft=text)
+    messages.success(request, _("Reply queued: it is being sent to the network."))
+    return _back(conversation_id)
+
+
+@login_required
+@require_POST
+def conversation_bulk(request: HttpRequest) -> HttpResponse:
+    """Assign, tag, close or reopen the selected conversations."""
+    member = _member(request)
+    ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        back = reverse("inbox:conversations")
+    try:
+        result = bulk.apply(member, ids, request.POST.get("action", ""),
+                            request.POST.get("value", ""), Actor.from_request(request))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return HttpResponseRedirect(back)
+    if result.done:
+        messages.success(request, ngettext("%(n)d conversation updated.",
+                                           "%(n)d conversations updated.", result.done)
+                         % {"n": result.done})
+    if result.skipped:
+        messages.warning(request, _("Not changed: %(list)s") % {
+            "list": "; ".join(result.skipped[:10])})
+    return HttpResponseRedirect(back)
 
 
 @login_required
@@ -260,3 +362,50 @@ def notice_acknowledge(request: HttpRequest, notice_id: int) -> HttpResponse:
         return _notices_page(request, member)
     messages.success(request, _("Urgent message acknowledged."))
     return _back(notice.conversation_id)
+
+
+@login_required
+@require_GET
+def urgent_badge(request: HttpRequest) -> HttpResponse:
+    """Return the navigation bar's count of urgent messages nobody has taken (every page)."""
+    member: Member | None = request.member  # type: ignore[attr-defined]
+    if member is None or not can(member, Action.VIEW_INBOX, member.organization):
+        return HttpResponse(status=204)
+    count = escalation.open_notices(member).count()
+    if not count:
+        return HttpResponse("")
+    return render(request, "inbox/_urgent_badge.html", {"count": count})
+
+
+def _reviewed(request: HttpRequest, conversation_id: int, message_id: int,
+              review: Any, done: str) -> HttpResponse:
+    member = _member(request)
+    conversation = services.get_conversation_for_member(member, conversation_id)
+    message = conversation.messages.filter(pk=message_id).first()
+    if message is None:
+        raise Http404
+    try:
+        review(message, member, Actor.from_request(request))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done)
+    return _back(conversation_id)
+
+
+@login_required
+@require_POST
+def reply_approve(request: HttpRequest, conversation_id: int, message_id: int) -> HttpResponse:
+    """Let a reply that waits for approval go out."""
+    return _reviewed(request, conversation_id, message_id, reply_approval.approve,
+                     _("Reply approved: it is being sent."))
+
+
+@login_required
+@require_POST
+def reply_reject(request: HttpRequest, conversation_id: int, message_id: int) -> HttpResponse:
+    """Turn down a reply that waits for approval, with a reason for its author."""
+    reason = request.POST.get("reason", "")
+    return _reviewed(request, conversation_id, message_id,
+                     lambda m, member, actor: reply_approval.reject(m, member, actor, reason),
+                     _("Reply turned down; its author sees why."))

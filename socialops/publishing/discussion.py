@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from socialops.core import audit
 from socialops.core.actors import Actor
+from socialops.core.mentions import mentioned
 from socialops.core.models import Member
 from socialops.core.permissions import Action, can, require
 from socialops.publishing.models import Post, PostComment, Variant, VariantVersion
@@ -25,7 +26,6 @@ log = logging.getLogger(__name__)
 
 MAX_COMMENT = 5000
 # "@sophie.durand" names the member whose e-mail starts with "sophie.durand@".
-MENTION = re.compile(r"(?<![\w@])@([\w][\w.\-]{0,62}[\w])")
 
 
 def record_version(variant: Variant, editor: Member, *, text: str,
@@ -76,16 +76,6 @@ def history(variant: Variant) -> list[Change]:
 def may_comment(member: Member, post: Post) -> bool:
     """Tell whether a member takes part in the post's writing or approval."""
     return can(member, Action.DRAFT_POSTS, post) or can(member, Action.APPROVE_POSTS, post)
-
-
-def mentioned(member: Member, body: str) -> list[Member]:
-    """Return the active members of the organization that the text @mentions."""
-    names = {m.lower() for m in MENTION.findall(body)}
-    if not names:
-        return []
-    people = Member.objects.filter(organization_id=member.organization_id, is_active=True)
-    return [p for p in people.select_related("user")
-            if p.user.email.split("@")[0].lower() in names]
 
 
 @transaction.atomic

@@ -12,10 +12,13 @@ class TeamConfig(AppConfig):
     def ready(self) -> None:
         from socialops.core.paging import register_pager
         from socialops.core.permissions import Action
+        from socialops.inbox.services.assignment import register_shift_provider
+        from socialops.team.inbox_shifts import team_shifts
         from socialops.team.pager import on_page_request
         from socialops.web.menu import MenuItem
 
         register_pager(on_page_request)
+        register_shift_provider(team_shifts)
         self.menu_items = (
             MenuItem("team:oncall", _("Team"), Action.VIEW_TEAM,
                      ("oncall", "pages", "coverage", "workload", "staffing", "role_report",

@@ -79,4 +79,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "member": member,
         "memberships": list(memberships_of(request.user)),
         "menu": menu_for(member, current),
+        # The navigation bar's count of urgent inbox messages, for those who read the inbox.
+        "urgent_badge": can(member, Action.VIEW_INBOX, member.organization),
     }

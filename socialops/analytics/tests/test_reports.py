@@ -219,3 +219,19 @@ def test_pages_create_run_and_download(org: Organization, channels: Any,
                                      "owner").user)
     run = ReportRun.objects.get()
     assert outsider.get(f"/analytics/archive/{run.pk}.pdf").status_code == 404
+
+
+def test_a_report_is_not_sent_to_someone_who_left(org: Organization, channels: Any,
+                                                 make_member: Callable[..., Member],
+                                                 actor: Actor, smtp: Sink) -> None:
+    from socialops.analytics.mailing import send_run
+    from socialops.core.services import set_member_active
+
+    leaver = make_member(org, "analyst", email="leaver@eloise.example")
+    report = reports.create_report(make_member(org, "manager"), _input(
+        language="en", recipients="direction@eloise.example\nleaver@eloise.example"), actor)
+    run = reports.generate(report, OCTOBER, actor)
+    set_member_active(leaver, False, actor)
+    assert send_run(run)
+    assert smtp.received.wait(5)
+    assert smtp.messages[0]["To"] == "direction@eloise.example"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import re
 import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import QuerySet
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,9 +27,12 @@ from socialops.inbox.models import (
     Sentiment,
     Status,
 )
+from socialops.inbox.services.search import search
 
 MAX_REPLY_LENGTH = 5000
-QUEUES = ("all", "unassigned", "mine", "urgent", "overdue")
+MAX_TAG_LENGTH = 40
+TAG = re.compile(r"^[\w][\w \-]*$", re.UNICODE)
+QUEUES = ("all", "unassigned", "mine", "urgent", "overdue", "approval")
 
 
 def conversations_for(member: Member) -> QuerySet[Conversation]:
@@ -61,13 +66,18 @@ class QueueFilters:
     language: str = ""
     sentiment: str = ""
     spam: bool = False
+    q: str = ""
+    tag: str = ""
 
     @classmethod
     def parse(cls, data: dict[str, str]) -> QueueFilters:
         """Build filters from query parameters, dropping what is not valid."""
         channel = data.get("channel", "")
-        status = data.get("status", Status.OPEN)
+        q = data.get("q", "").strip()[:200]
+        # A search looks through every status unless one is asked for.
+        status = data.get("status") or ("any" if q else Status.OPEN)
         return cls(
+            q=q, tag=clean_tag(data.get("tag", ""), strict=False),
             queue=data.get("queue", "all") if data.get("queue") in QUEUES else "all",
             status=status if status in Status.values or status == "any" else Status.OPEN,
             channel=int(channel) if channel.isdigit() else None,
@@ -78,6 +88,25 @@ class QueueFilters:
             if data.get("sentiment") in Sentiment.values else "",
             spam=data.get("spam") in ("1", "true", "on"),
         )
+
+
+def clean_tag(value: str, *, strict: bool = True) -> str:
+    """Return a tag in its stored form (trimmed, lowercase), or raise/return "" when invalid."""
+    tag = " ".join(value.split()).lower()
+    if tag and len(tag) <= MAX_TAG_LENGTH and TAG.match(tag):
+        return tag
+    if strict:
+        raise ValidationError(_("A tag is 1 to %(n)d letters, digits, spaces or dashes.")
+                              % {"n": MAX_TAG_LENGTH})
+    return ""
+
+
+def with_tag(rows: QuerySet[Conversation], tag: str) -> QuerySet[Conversation]:
+    """Narrow `rows` to conversations carrying `tag`."""
+    if connection.vendor == "postgresql":
+        return rows.filter(tags__contains=[tag])
+    # SQLite has no JSON containment: match the element as it is written in the JSON text.
+    return rows.filter(tags__icontains=json.dumps(tag))
 
 
 def queue(member: Member, filters: QueueFilters) -> QuerySet[Conversation]:
@@ -93,6 +122,9 @@ def queue(member: Member, filters: QueueFilters) -> QuerySet[Conversation]:
         rows = rows.filter(urgent=True)
     elif filters.queue == "overdue":
         rows = rows.filter(response_due_at__lte=timezone.now())
+    elif filters.queue == "approval":
+        rows = rows.filter(pk__in=Message.objects.filter(
+            delivery=Delivery.AWAITING_APPROVAL).values("conversation_id"))
     if filters.channel is not None:
         rows = rows.filter(channel_id=filters.channel)
     if filters.kind:
@@ -102,9 +134,32 @@ def queue(member: Member, filters: QueueFilters) -> QuerySet[Conversation]:
     if filters.sentiment:
         rows = rows.filter(sentiment=filters.sentiment)
     rows = rows.filter(spam=filters.spam)
+    if filters.tag:
+        rows = with_tag(rows, filters.tag)
+    if filters.q:
+        rows = search(rows, filters.q)
     return rows.select_related("channel", "contact", "assignee__user").order_by(
         "-last_inbound_at", "-pk"
     )
+
+
+def older_than(member: Member, rows: QuerySet[Conversation], conversation_id: int
+               ) -> QuerySet[Conversation]:
+    """Narrow a queue to what comes after one of its conversations (the next page)."""
+    last = conversations_for(member).filter(pk=conversation_id).values_list(
+        "last_inbound_at", flat=True).first()
+    if last is None:
+        return rows.none()
+    return rows.filter(Q(last_inbound_at__lt=last) | Q(last_inbound_at=last,
+                                                         pk__lt=conversation_id))
+
+
+def next_in_queue(member: Member, conversation: Conversation) -> int | None:
+    """Return the id of the open conversation after this one in the member's default queue."""
+    return (conversations_for(member).filter(status=Status.OPEN, spam=False)
+            .filter(Q(last_inbound_at__lt=conversation.last_inbound_at)
+                    | Q(last_inbound_at=conversation.last_inbound_at, pk__lt=conversation.pk))
+            .order_by("-last_inbound_at", "-pk").values_list("pk", flat=True).first())
 
 
 def _snapshot(conversation: Conversation) -> dict[str, object]:
@@ -180,14 +235,31 @@ def reply_parent(conversation: Conversation) -> str:
     return parent
 
 
+class ReplyCollision(ValidationError):
+    """Someone else answered after the member opened the conversation; ask before sending."""
+
+    def __init__(self, answered: list[Message]):
+        names = sorted({m.sent_by.display_name if m.sent_by else m.author_name
+                        for m in answered})
+        super().__init__(_("%(names)s answered this conversation after you opened it. Read "
+                           "their answer, then send yours anyway or discard it.")
+                         % {"names": ", ".join(names)})
+        self.answered = answered
+
+
 @transaction.atomic
 def reply(conversation: Conversation, text: str, member: Member, actor: Actor, *,
-          saved_reply_id: int | None = None) -> Message:
+          saved_reply_id: int | None = None, seen_message_id: int | None = None,
+          confirmed: bool = False) -> Message:
     """Store an answer and queue its delivery (once) after the transaction commits.
 
     `saved_reply_id` records (in the audit trail) which saved reply the text started from.
+    With `seen_message_id` (the newest message the member's page showed), a reply another
+    member sent since then raises `ReplyCollision` unless the member `confirmed`.
     """
     from socialops.inbox import tasks
+    from socialops.inbox.services.collaboration import answered_since
+    from socialops.inbox.services.reply_approval import needs_approval, notify_approvers
 
     require(member, Action.RESPOND, conversation)
     text = text.strip()
@@ -197,6 +269,12 @@ def reply(conversation: Conversation, text: str, member: Member, actor: Actor, *
         raise ValidationError(_("A reply holds at most %(n)d characters.")
                               % {"n": MAX_REPLY_LENGTH})
     locked = _locked(conversation)
+    held = needs_approval(locked, member)
+    if seen_message_id is not None and not confirmed:
+        # Checked under the row lock: of two simultaneous replies, the second sees the first.
+        answered = answered_since(locked, member, seen_message_id)
+        if answered:
+            raise ReplyCollision(answered)
     channel = locked.channel
     message = Message.objects.create(
         conversation=locked, channel=channel, direction=Direction.OUT,
@@ -204,7 +282,8 @@ def reply(conversation: Conversation, text: str, member: Member, actor: Actor, *
         author_name=channel.display_name, sent_by=member, text=text,
         created_at=timezone.now(), language=locked.language,
         # Stable across every retry of this message: the network deduplicates on it.
-        idempotency_key=f"inbox-reply-{uuid.uuid4().hex}", delivery=Delivery.PENDING,
+        idempotency_key=f"inbox-reply-{uuid.uuid4().hex}",
+        delivery=Delivery.AWAITING_APPROVAL if held else Delivery.PENDING,
     )
     locked.message_count += 1
     fields = ["message_count"]
@@ -215,8 +294,12 @@ def reply(conversation: Conversation, text: str, member: Member, actor: Actor, *
     after: dict[str, object] = {"message": message.pk, "length": len(text)}
     if saved_reply_id is not None:
         after["saved_reply"] = saved_reply_id
-    audit.record(locked.organization, actor, "inbox.reply", locked, after=after)
     message_id = message.pk
+    if held:
+        audit.record(locked.organization, actor, "inbox.reply_submitted", locked, after=after)
+        transaction.on_commit(lambda: notify_approvers(message_id))
+        return message
+    audit.record(locked.organization, actor, "inbox.reply", locked, after=after)
     transaction.on_commit(lambda: tasks.send_reply.delay(message_id))
     return message
 
@@ -236,3 +319,22 @@ def retry_reply(message: Message, member: Member, actor: Actor) -> Message:
     transaction.on_commit(lambda: tasks.send_reply.delay(message_id))
     message.refresh_from_db()
     return message
+
+
+@transaction.atomic
+def set_tag(conversation: Conversation, tag: str, member: Member, actor: Actor, *,
+            present: bool = True) -> Conversation:
+    """Add (or with `present=False`, remove) a tag on a conversation."""
+    require(member, Action.RESPOND, conversation)
+    tag = clean_tag(tag)
+    locked = _locked(conversation)
+    tags = list(locked.tags or [])
+    if (tag in tags) == present:
+        return locked
+    tags = [*tags, tag] if present else [t for t in tags if t != tag]
+    before = {"tags": locked.tags}
+    locked.tags = tags
+    locked.save(update_fields=["tags"])
+    audit.record(locked.organization, actor, "inbox.tag", locked, before=before,
+                 after={"tags": tags})
+    return locked

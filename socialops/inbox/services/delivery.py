@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from socialops.connectors.base import Connector
 from socialops.connectors.errors import (
@@ -17,6 +18,7 @@ from socialops.connectors.errors import (
     RetryableError,
     UnknownOutcomeError,
 )
+from socialops.core.permissions import Action, can
 from socialops.governance.connections import connector_for
 from socialops.governance.models import ChannelStatus
 from socialops.governance.services import record_sync
@@ -57,8 +59,17 @@ def deliver_reply(message_id: int, *, connector: Connector | None = None) -> Del
     """Send one pending reply; a message already sent (or being sent) is left alone."""
     if not _claim(message_id):
         return DeliveryOutcome("skipped")
-    message = Message.objects.select_related("channel__organization").get(pk=message_id)
+    message = Message.objects.select_related(
+        "channel__organization", "conversation", "sent_by__user").get(pk=message_id)
     channel = message.channel
+    # Re-checked when the job runs: access removed since the reply was queued (offboarding,
+    # a grant taken away) stops it here.
+    if message.sent_by is not None and not can(message.sent_by, Action.RESPOND,
+                                               message.conversation):
+        with translation.override(channel.organization.language):
+            reason = _("Not sent: %(name)s may no longer answer on this channel.") % {
+                "name": message.sent_by.display_name}
+        return _fail(message, reason, retry_in=None)
     try:
         result = (connector or connector_for(channel)).reply(
             message.parent_remote_id, message.text, message.idempotency_key

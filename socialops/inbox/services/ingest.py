@@ -17,6 +17,8 @@ from django.db import transaction
 from socialops.connectors.base import InboundItem
 from socialops.governance.models import Channel
 from socialops.inbox.models import Contact, Conversation, Kind, Message, Priority, Status
+from socialops.inbox.services import rule_apply
+from socialops.inbox.services.assignment import auto_assign
 from socialops.inbox.services.escalation import escalate
 from socialops.inbox.services.schedule import ResponsePolicy, policy_for
 from socialops.inbox.triage import Classifier, Triage, get_classifier, priority_for
@@ -175,6 +177,17 @@ def _start_clock(conversation: Conversation, since: datetime, policy: ResponsePo
         conversation.response_warn_at = warn
 
 
+def _restart_clock(conversation: Conversation, is_new: bool, since: datetime,
+                   policy: ResponsePolicy) -> None:
+    """Recompute the response target after a rule changed the priority."""
+    if is_new:
+        # A new conversation has no promise yet: its target follows the rule's priority.
+        conversation.response_due_at = conversation.response_warn_at = None
+    _start_clock(conversation, since, policy)
+    if is_new:
+        conversation.first_response_due_at = conversation.response_due_at
+
+
 _SUMMARY_FIELDS = [
     "status", "priority", "spam", "last_inbound_at", "excerpt", "urgent", "sentiment",
     "sentiment_score", "language", "message_count", "response_due_at", "response_warn_at",
@@ -184,7 +197,7 @@ _SUMMARY_FIELDS = [
 def _upsert_conversations(
     channel: Channel, items: list[InboundItem], keys: dict[str, str],
     triages: list[Triage], priorities: list[int], contacts: dict[str, Contact],
-) -> tuple[dict[str, Conversation], int, int]:
+) -> tuple[dict[str, Conversation], int, int, rule_apply.Plan]:
     groups: dict[str, list[tuple[InboundItem, Triage, int]]] = defaultdict(list)
     for item, triage, priority in zip(items, triages, priorities, strict=True):
         groups[keys[item.remote_id]].append((item, triage, priority))
@@ -194,6 +207,8 @@ def _upsert_conversations(
     }
     policy = policy_for(channel.organization_id, channel.organization.time_zone)
     created: list[Conversation] = []
+    touched: list[rule_apply.Touched] = []
+    starts: dict[int, datetime] = {}
     reopened = 0
     for key, group in groups.items():
         conversation = existing.get(key)
@@ -204,12 +219,23 @@ def _upsert_conversations(
             created.append(conversation)
         reopened += _absorb(conversation, group, is_new, policy)
         existing[key] = conversation
+        starts[id(conversation)] = group[0][0].created_at if is_new else group[-1][0].created_at
+        touched.append(rule_apply.Touched(
+            conversation, tuple((i.remote_id, i.text) for i, _t, _p in group),
+            vip=any(contacts[_handle(i)].is_vip for i, _t, _p in group), is_new=is_new))
+    plan = rule_apply.decide(channel, touched, lambda c, new: _restart_clock(
+        c, new, starts[id(c)], policy))
     Conversation.objects.bulk_create(created, batch_size=BATCH_SIZE)
     created_keys = {c.thread_key for c in created}
     updated = [existing[k] for k in groups if k not in created_keys]
     if updated:
         Conversation.objects.bulk_update(updated, _SUMMARY_FIELDS, batch_size=BATCH_SIZE)
-    return existing, len(created), reopened
+    # Tags and assignee are written only where a rule changed them: a colleague may be
+    # tagging or assigning the other conversations right now.
+    ruled = [c for c, _d, _r in plan.decisions if c.thread_key not in created_keys]
+    if ruled:
+        Conversation.objects.bulk_update(ruled, ["tags", "assignee"], batch_size=BATCH_SIZE)
+    return existing, len(created), reopened, rule_apply.record(channel, plan)
 
 
 @transaction.atomic
@@ -218,7 +244,8 @@ def ingest(channel: Channel, items: Sequence[InboundItem], *,
     """Store a batch of inbound items of one channel; re-ingesting changes nothing.
 
     Triages each new message, threads it into its conversation (reopening a closed
-    one), keeps the contact, and starts the response-time clock.
+    one), keeps the contact, starts the response-time clock, applies the organization's
+    rules and hands waiting conversations out by round robin (ADR 0016).
     """
     unique = _unique(items)
     fresh, edited = _reflect_edits(channel, unique) if unique else ([], 0)
@@ -233,7 +260,7 @@ def ingest(channel: Channel, items: Sequence[InboundItem], *,
         priority_for(t, vip=contacts[_handle(i)].is_vip) for i, t in zip(fresh, triages,
                                                                         strict=True)
     ]
-    conversations, created, reopened = _upsert_conversations(
+    conversations, created, reopened, plan = _upsert_conversations(
         channel, fresh, keys, triages, priorities, contacts
     )
     Message.objects.bulk_create(
@@ -255,4 +282,5 @@ def ingest(channel: Channel, items: Sequence[InboundItem], *,
     urgent = [i.remote_id for i, t in zip(fresh, triages, strict=True) if t.urgent]
     if urgent:
         escalate(channel, urgent)
+    auto_assign(channel.organization, list(conversations.values()), teams=plan.teams)
     return IngestResult(len(items), len(fresh), edited, created, reopened)

@@ -23,7 +23,7 @@ from socialops.connectors.base import Connector
 from socialops.connectors.errors import AuthExpiredError, ConnectorError, RateLimitedError
 from socialops.governance.connections import connector_for
 from socialops.governance.models import Channel, ChannelStatus
-from socialops.governance.services import record_sync
+from socialops.governance.services import record_activity, record_sync
 from socialops.inbox.models import ChannelPoll
 from socialops.inbox.services.ingest import ingest
 
@@ -152,6 +152,7 @@ def poll_channel(channel_id: int, *, connector: Connector | None = None) -> Poll
     # (an urgent message must be escalated within one interval of its arrival).
     _release(channel_id, owner, consecutive_failures=0, last_error="",
              next_poll_at=timezone.now() + timedelta(seconds=poll_interval() / 2))
+    record_activity(channel_id, ingested=True)
     return PollOutcome(claimed=True, ingested=ingested, pages=pages)
 
 

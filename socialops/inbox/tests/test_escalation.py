@@ -123,3 +123,18 @@ def test_escalated_in_the_same_poll_as_the_message(
     with django_capture_on_commit_callbacks(execute=True):
         poll_channel(channel.pk)
     assert UrgentNotice.objects.count() == 1 and len(mailoutbox) == 2
+
+
+def test_every_page_shows_how_many_urgent_messages_wait(people: dict[str, Any],
+                                                        make_item: Any) -> None:
+    manager = _client(people["manager"])
+    assert 'id="urgent-badge"' in manager.get("/channels/").content.decode()
+    assert manager.get("/inbox/urgent-badge/").content == b""
+    ingest(people["channel"], [make_item(LEGAL), make_item(LEGAL + " encore", kind="dm",
+                                                           thread_key="dm:b", parent=None,
+                                                           post=None)])
+    badge = manager.get("/inbox/urgent-badge/").content.decode()
+    assert ">2 urgent<" in badge and "queue=urgent" in badge
+    assert _client(people["other"]).get("/inbox/urgent-badge/").content == b""
+    acknowledge(people["manager"], UrgentNotice.objects.first().pk, Actor.system("t"))
+    assert ">1 urgent<" in manager.get("/inbox/urgent-badge/").content.decode()

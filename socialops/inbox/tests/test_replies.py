@@ -110,3 +110,22 @@ def test_nobody_answers_without_the_right(channel: Channel, make_item: Any,
         services.reply(conversation, "   ", make_member(channel.organization, "responder"),
                        Actor.system("test"))
     assert not Message.objects.filter(direction=Direction.OUT).exists()
+
+
+def test_a_reply_queued_by_someone_who_has_since_left_is_not_sent(
+        sandbox: Any, sandbox_channel: tuple[Channel, Any], fan: Any, make_member: Any,
+        django_capture_on_commit_callbacks: Any) -> None:
+    from socialops.core.services import set_member_active
+
+    channel, brand = sandbox_channel
+    dm(as_account(sandbox, fan), brand.handle, "Vous êtes là ?")
+    poll_channel(channel.pk)
+    conversation = Conversation.objects.get(channel=channel)
+    responder = make_member(channel.organization, "responder")
+    # Queued, then the person is offboarded before a worker picks the job up.
+    message = services.reply(conversation, "Oui, je regarde", responder, Actor.system("t"))
+    set_member_active(responder, False, Actor.system("t"))
+    assert send_reply.delay(message.pk).get() == "failed"
+    message.refresh_from_db()
+    assert message.delivery == Delivery.FAILED and "may no longer answer" in message.error
+    assert _replies_seen_by(sandbox, fan, "Oui, je regarde") == []
