@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,50 @@ def _english_by_default() -> Iterator[None]:
 def _fast_password_hashing(settings: Any) -> None:
     """Hash test passwords cheaply; production keeps Django's slow default."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+class _LogSink(logging.Handler):
+    """Keep every log line the suite writes, formatted as an operator would read it."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.lines.append(self.format(record))
+        except Exception:  # a record that cannot be formatted must not break a test
+            self.lines.append(str(record.msg))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _secrets_never_logged() -> Iterator[None]:
+    """Fail the run if any secret the suite stored, or a password it used, reaches a log.
+
+    Every value encrypted by the vault (channel credentials, client secrets) during the
+    suite is remembered, with the test passwords; at the end, every log line is searched.
+    """
+    from socialops.governance import vault
+
+    sink = _LogSink()
+    sink.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
+    logging.getLogger().addHandler(sink)
+    stored: set[str] = {"correct-horse-battery", "arlette-demo-2026"}
+    original = vault.encrypt
+
+    def remembering(secrets: dict[str, str]) -> str:
+        stored.update(v for v in secrets.values() if isinstance(v, str) and len(v) >= 8)
+        return original(secrets)
+
+    vault.encrypt = remembering
+    try:
+        yield
+    finally:
+        vault.encrypt = original
+        logging.getLogger().removeHandler(sink)
+    leaks = sorted({f"{secret[:4]}… in: {line[:160]}" for line in sink.lines
+                    for secret in stored if secret in line})
+    assert not leaks, "secrets reached the logs:\n" + "\n".join(leaks[:20])
 
 
 @pytest.fixture

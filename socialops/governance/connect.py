@@ -22,12 +22,19 @@ from django.utils.translation import gettext as _
 
 from socialops.connectors import registry
 from socialops.connectors.http import HttpClient
-from socialops.connectors.oauth import AccountChoice, OAuthClient, OAuthFlow, Pkce, new_pkce
+from socialops.connectors.oauth import (
+    AccountChoice,
+    ClientRegistration,
+    OAuthClient,
+    OAuthFlow,
+    Pkce,
+    new_pkce,
+)
 from socialops.core import audit
 from socialops.core.actors import Actor
 from socialops.core.models import Member
 from socialops.core.permissions import Action, authorize, can
-from socialops.governance import vault
+from socialops.governance import oauth_apps, vault
 from socialops.governance.models import Channel, ChannelStatus, Transport
 from socialops.governance.services import _snapshot, _store_credentials
 from socialops.governance.tokens import oauth_client
@@ -41,6 +48,8 @@ class Pending:
     channel_id: int
     network: str
     verifier: str = ""
+    # The server socialops registered itself on (Mastodon), empty for other networks.
+    server: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -50,13 +59,20 @@ class ConnectError(ValidationError):
     """Raised with a message to show when a connection cannot go on."""
 
 
-def _flow(channel: Channel) -> tuple[OAuthFlow, OAuthClient]:
+def needs_server(channel: Channel) -> bool:
+    """Tell whether connecting asks for the account's server first (Mastodon)."""
+    return isinstance(registry.oauth_flow(channel.network), ClientRegistration)
+
+
+def _flow(channel: Channel) -> tuple[OAuthFlow, OAuthClient | None]:
     if channel.transport != Transport.NETWORK:
         raise ConnectError(_("This channel runs on the sandbox network: it needs no connection."))
     flow = registry.oauth_flow(channel.network)
     if flow is None:
         raise ConnectError(_("This network connects with credentials you enter yourself "
                              "(an app password or an access token)."))
+    if isinstance(flow, ClientRegistration):
+        return flow, None  # the client is the one registered on the account's server
     client = oauth_client(channel.network)
     if client is None:
         raise ConnectError(
@@ -66,19 +82,32 @@ def _flow(channel: Channel) -> tuple[OAuthFlow, OAuthClient]:
     return flow, client
 
 
-def check_can_connect(member: Member, channel: Channel) -> tuple[OAuthFlow, OAuthClient]:
+def check_can_connect(member: Member, channel: Channel
+                      ) -> tuple[OAuthFlow, OAuthClient | None]:
     """Return the channel's flow and client, or raise why this member cannot connect it."""
     if not can(member, Action.MANAGE_CREDENTIALS, channel=channel):
         raise PermissionDenied
     return _flow(channel)
 
 
-def start(member: Member, channel: Channel, redirect_uri: str) -> tuple[str, Pending]:
-    """Return the authorization URL to send the member to, and what to keep until they return."""
+def start(member: Member, channel: Channel, redirect_uri: str, *, server: str = "",
+          http: HttpClient | None = None) -> tuple[str, Pending]:
+    """Return the authorization URL to send the member to, and what to keep until they return.
+
+    For a network without a central portal (Mastodon), `server` is the account's server:
+    socialops registers itself there the first time (through `http`).
+    """
     flow, client = check_can_connect(member, channel)
+    if client is None and isinstance(flow, ClientRegistration):
+        if not server.strip() or http is None:
+            raise ConnectError(_("Enter the address of the account's server."))
+        client = oauth_apps.client_on(flow, channel.network, server.strip(), redirect_uri, http)
+        server = client.extra.get("instance", server.strip())
+    assert client is not None  # _flow returns a client for every other kind of flow
     pkce = new_pkce() if flow.uses_pkce else None
     pending = Pending(state=secrets.token_urlsafe(24), channel_id=channel.pk,
-                      network=channel.network, verifier=pkce.verifier if pkce else "")
+                      network=channel.network, verifier=pkce.verifier if pkce else "",
+                      server=server if isinstance(flow, ClientRegistration) else "")
     url = flow.authorize_url(client, redirect_uri, pending.state, pkce)
     return url, pending
 
@@ -96,6 +125,10 @@ def finish(member: Member, channel: Channel, pending: Pending, code: str, redire
     if pending.channel_id != channel.pk or pending.network != channel.network:
         raise ConnectError(_("This answer belongs to another connection. Start again."))
     flow, client = check_can_connect(member, channel)
+    if client is None:
+        client = oauth_apps.stored_client(channel.network, pending.server, redirect_uri)
+        if client is None:
+            raise ConnectError(_("This answer belongs to another connection. Start again."))
     credentials = flow.exchange_code(http, client, redirect_uri, code, _pkce(pending))
     return flow.accounts(http, client, credentials)
 

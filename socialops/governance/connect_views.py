@@ -52,12 +52,23 @@ def channel_connect(request: HttpRequest, channel_id: int) -> HttpResponse:
         connect.check_can_connect(member, channel)
     except connect.ConnectError as exc:
         problem = " ".join(exc.messages)
+    server = request.POST.get("server", "")
     if request.method == "POST" and not problem:
-        url, pending = connect.start(member, channel, redirect_uri(request))
-        request.session[PENDING_KEY] = pending.as_dict()
-        return HttpResponseRedirect(url)
+        try:
+            with make_http() as http:
+                url, pending = connect.start(member, channel, redirect_uri(request),
+                                             server=server, http=http)
+        except connect.ConnectError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except ConnectorError as exc:
+            messages.error(request, _("The server refused to register socialops: %(error)s")
+                           % {"error": exc})
+        else:
+            request.session[PENDING_KEY] = pending.as_dict()
+            return HttpResponseRedirect(url)
     return render(request, "governance/connect.html", {
-        "channel": channel, "problem": problem,
+        "channel": channel, "problem": problem, "server": server,
+        "needs_server": connect.needs_server(channel),
         "network": registry.capabilities_for(channel.network).display_name,
         "redirect_uri": redirect_uri(request),
     })

@@ -86,12 +86,16 @@ class CredentialForm(BootstrapForm):
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
     )
 
-    def secrets(self) -> dict[str, str]:
-        """Return the secrets typed in (empty fields left out)."""
+    def secrets(self, transport: str = Transport.NETWORK) -> dict[str, str]:
+        """Return the secrets typed in (empty fields left out), named as connectors read them.
+
+        Network connectors read the access token as `access_token` (the OAuth name); the
+        sandbox reads it as `token`.
+        """
         data = self.cleaned_data
-        # Connectors read the access token under "token".
+        token_key = "token" if transport == Transport.SANDBOX else "access_token"
         found = {stored: data[field] for field, stored in
-                 (("access_token", "token"), ("refresh_token", "refresh_token"))
+                 (("access_token", token_key), ("refresh_token", "refresh_token"))
                  if data.get(field)}
         if data.get("extra_name") and data.get("extra_value"):
             found[data["extra_name"].replace("-", "_")] = data["extra_value"]

@@ -54,6 +54,9 @@ class Channel(models.Model):
     followers = models.PositiveBigIntegerField(_("followers"), null=True, blank=True)
     last_synced_at = models.DateTimeField(_("last synchronised"), null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    # Health: when the channel last published and last brought messages in (to the minute).
+    last_published_at = models.DateTimeField(_("last published"), null=True, blank=True)
+    last_ingested_at = models.DateTimeField(_("last messages read"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -130,3 +133,24 @@ class ChannelGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.effect} {','.join(self.actions)} on {self.channel_id} for {self.member_id}"
+
+
+class OAuthApplication(models.Model):
+    """socialops' client on one server of a network without a central portal (Mastodon)."""
+
+    network = models.CharField(max_length=32)
+    server = models.CharField(max_length=255)
+    redirect_uri = models.CharField(max_length=500)
+    client_id = models.CharField(max_length=255)
+    # The client secret, encrypted with the vault like channel credentials.
+    ciphertext = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("OAuth application")
+        verbose_name_plural = _("OAuth applications")
+        constraints = [models.UniqueConstraint(fields=["network", "server", "redirect_uri"],
+                                               name="oauth_application_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.network} client on {self.server}"

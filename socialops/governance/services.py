@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -223,6 +223,8 @@ def reencrypt_all_credentials(actor: Actor) -> int:
                 audit.record(org, actor, "credentials.reencrypt", org,
                              after={"count": len(credentials)})
             count += len(credentials)
+    for store in vault.secret_stores():
+        count += store.reencrypt(actor)
     return count
 
 
@@ -245,3 +247,19 @@ def record_sync(channel: Channel, *, followers: int | None, error: str = "",
     Channel.objects.filter(pk=channel.pk).update(**fields)
     for key, value in fields.items():
         setattr(channel, key, value)
+
+
+ACTIVITY_RESOLUTION = timedelta(minutes=1)
+
+
+def record_activity(channel_id: int, *, published: bool = False, ingested: bool = False) -> None:
+    """Note that a channel just published or read messages (health; at most once a minute)."""
+    now = timezone.now()
+    stale = now - ACTIVITY_RESOLUTION
+    rows = Channel.objects.filter(pk=channel_id)
+    if published:
+        rows.filter(Q(last_published_at__isnull=True) | Q(last_published_at__lt=stale)).update(
+            last_published_at=now)
+    if ingested:
+        rows.filter(Q(last_ingested_at__isnull=True) | Q(last_ingested_at__lt=stale)).update(
+            last_ingested_at=now)

@@ -7,6 +7,7 @@ from socialops.governance import connect_views, grant_views, offboarding_views, 
 urlpatterns = [
     path("channels/", views.channel_list, name="channels"),
     path("channels/new/", views.channel_create, name="channel_create"),
+    path("channels/import/", views.channel_import, name="channel_import"),
     path("channels/at-risk/", views.channels_risk, name="channels_risk"),
     path("channels/vault/", vault_page.vault_page, name="vault"),
     path("channels/<int:channel_id>/", views.channel_detail, name="channel"),

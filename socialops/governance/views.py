@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -9,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from socialops.connectors import registry
@@ -16,8 +19,12 @@ from socialops.core.actors import Actor
 from socialops.core.models import Member
 from socialops.core.permissions import Action, can, require
 from socialops.core.views import allowed_member
+from socialops.governance import channel_import as channel_import_module
 from socialops.governance.api_versions import retirements
 from socialops.governance.forms import ChannelForm, CredentialForm
+from socialops.governance.health import FILTERS as HEALTH_FILTERS
+from socialops.governance.health import LABELS as HEALTH_LABELS
+from socialops.governance.health import health_of
 from socialops.governance.models import Channel, ChannelStatus, Transport
 from socialops.governance.risk import channels_at_risk, credential_max_age_days, credential_of
 from socialops.governance.services import (
@@ -31,34 +38,66 @@ from socialops.governance.services import (
 from socialops.web.networks import network_label
 
 
+def _choices(values: Iterable[str]) -> list[tuple[str, str]]:
+    return [(value, value) for value in sorted({v for v in values if v})]
+
+
+def _people(channels: list[Channel]) -> list[tuple[str, str]]:
+    people: dict[int, str] = {}
+    for channel in channels:
+        for person in (channel.owner, channel.backup_owner):
+            people[person.pk] = person.display_name
+    return sorted(((str(pk), name) for pk, name in people.items()), key=lambda p: p[1])
+
+
 @login_required
 @require_GET
 def channel_list(request: HttpRequest) -> HttpResponse:
-    """List the organization's channels, filtered by network and status."""
+    """List the organization's channels with their health, filtered; one query for them all.
+
+    An organization has at most a few hundred channels: they are read once and the
+    filters, their choices and the API-version warnings are worked out from that list.
+    """
     member = allowed_member(request, Action.VIEW_CHANNELS)
-    channels = channels_for(member).select_related("credential")
-    networks = sorted(
-        channels.order_by().values_list("network", flat=True).distinct(), key=network_label
-    )
-    network = request.GET.get("network", "")
-    status = request.GET.get("status", "")
-    if network:
-        channels = channels.filter(network=network)
-    if status in ChannelStatus.values:
-        channels = channels.filter(status=status)
-    else:
-        status = ""
+    everything = list(channels_for(member).select_related("credential")
+                      .order_by("display_name", "pk"))
+    query = request.GET
+    network, status = query.get("network", ""), query.get("status", "")
+    region, unit = query.get("region", ""), query.get("business_unit", "")
+    person, health = query.get("person", ""), query.get("health", "")
+    status = status if status in ChannelStatus.values else ""
+    wanted = {"network": network, "status": status, "region": region, "business_unit": unit}
+    channels = [c for c in everything
+                if all(not value or getattr(c, field) == value for field, value in wanted.items())
+                and (not person.isdigit()
+                     or int(person) in (c.owner_id, c.backup_owner_id))]
+    rows = [(channel, health_of(channel)) for channel in channels]
+    if health == "attention":
+        rows = [row for row in rows if row[1]]
+    elif health == "ok":
+        rows = [row for row in rows if not row[1]]
     context = {
-        "channels": list(channels.order_by("display_name", "pk")),
-        "network_choices": [(code, network_label(code)) for code in networks],
+        "rows": [(channel, [(code, HEALTH_LABELS[code]) for code in problems])
+                 for channel, problems in rows],
+        "channels": [channel for channel, _problems in rows],
+        "network_choices": [(code, network_label(code)) for code in
+                            sorted({c.network for c in everything}, key=network_label)],
         "status_choices": ChannelStatus.choices,
+        "region_choices": _choices(c.region for c in everything),
+        "unit_choices": _choices(c.business_unit for c in everything),
+        "person_choices": _people(everything),
+        "health_choices": HEALTH_FILTERS,
         "selected_network": network,
         "selected_status": status,
+        "selected_region": region,
+        "selected_unit": unit,
+        "selected_person": person,
+        "selected_health": health,
         "can_manage": can(member, Action.MANAGE_CHANNELS, member.organization),
         "can_govern": can(member, Action.VIEW_GOVERNANCE, member.organization),
-        "api_warnings": retirements(
-            channels_for(member).filter(transport=Transport.NETWORK).exclude(status=ChannelStatus.ARCHIVED)
-            .order_by().values_list("network", flat=True).distinct()),
+        "api_warnings": retirements({c.network for c in everything
+                                     if c.transport == Transport.NETWORK
+                                     and c.status != ChannelStatus.ARCHIVED}),
     }
     template = (
         "governance/_channel_table.html" if request.htmx  # type: ignore[attr-defined]
@@ -151,7 +190,7 @@ def channel_credentials(request: HttpRequest, channel_id: int) -> HttpResponse:
     form = CredentialForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            set_credentials(channel, form.secrets(), Actor.from_request(request))
+            set_credentials(channel, form.secrets(channel.transport), Actor.from_request(request))
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -183,4 +222,36 @@ def channels_risk(request: HttpRequest) -> HttpResponse:
     member = allowed_member(request, Action.VIEW_GOVERNANCE)
     return render(request, "governance/channels_risk.html", {
         "at_risk": channels_at_risk(member), "max_age_days": credential_max_age_days(),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def channel_import(request: HttpRequest) -> HttpResponse:
+    """Create channels from a CSV file; errors are listed by line and nothing is half-done."""
+    member = allowed_member(request, Action.MANAGE_CHANNELS)
+    result = None
+    upload_error = ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            upload_error = _("Choose a CSV file.")
+        elif upload.size and upload.size > channel_import_module.MAX_BYTES:
+            upload_error = _("The file is larger than %(size)d kB.") % {
+                "size": channel_import_module.MAX_BYTES // 1000}
+        else:
+            raw = upload.read()
+            if request.POST.get("check_only"):
+                result = channel_import_module.check_file(member, raw)
+            else:
+                result = channel_import_module.import_file(member, raw,
+                                                           Actor.from_request(request))
+                if result.created:
+                    messages.success(request, ngettext(
+                        "%(n)d channel imported.", "%(n)d channels imported.",
+                        len(result.created)) % {"n": len(result.created)})
+                    return HttpResponseRedirect(reverse("web:channels"))
+    return render(request, "governance/channel_import.html", {
+        "result": result, "upload_error": upload_error,
+        "max_rows": channel_import_module.MAX_ROWS,
     })

@@ -8,8 +8,6 @@ and say which ones we ignored. Nothing is created unless every row is valid.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -20,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from socialops.core import audit
+from socialops.core import audit, csv_upload
 from socialops.core.actors import Actor
 from socialops.core.models import Member
 from socialops.core.permissions import Action, require
@@ -81,27 +79,6 @@ class ImportPlan:
     @property
     def error_count(self) -> int:
         return len(self.errors) + sum(1 for row in self.rows if row.errors)
-
-
-def decode(raw: bytes) -> str:
-    """Return the file's text: UTF-8 (with or without a BOM), else Windows-1252 as Excel saves."""
-    if len(raw) > MAX_BYTES:
-        raise ValidationError(_("The file is larger than %(size)d kB.")
-                              % {"size": MAX_BYTES // 1000})
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
-
-
-def _records(text: str) -> list[list[str]]:
-    sample = text[:4096]
-    # A French Excel saves with semicolons; the sniffer picks the delimiter that fits.
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return [row for row in csv.reader(io.StringIO(text), dialect) if any(c.strip() for c in row)]
 
 
 def _header(first: list[str]) -> dict[str, int] | None:
@@ -199,7 +176,7 @@ def plan_import(member: Member, raw: bytes, *, date_format: str,
     channels = [c for c in usable if c.pk in set(channel_ids)]
     known = {c.handle.lstrip("@").lower(): c for c in usable}
     errors: list[str] = []
-    records = _records(decode(raw))
+    records = csv_upload.records(csv_upload.decode(raw, MAX_BYTES))
     columns = _header(records[0]) if records else None
     if not channels and (columns is None or "channels" not in columns):
         errors.append(_("Choose at least one channel."))

@@ -37,7 +37,7 @@ from socialops.core import audit
 from socialops.core.actors import Actor
 from socialops.governance.connections import connector_for
 from socialops.governance.models import Channel, ChannelStatus, Transport
-from socialops.governance.services import record_sync
+from socialops.governance.services import record_activity, record_sync
 from socialops.publishing import pacing
 from socialops.publishing.media import media_refs_data
 from socialops.publishing.models import AttemptOutcome, PublishAttempt, Variant, VariantStatus
@@ -316,6 +316,7 @@ def _published(job: Job, result: PublishResult, outcome: str) -> str:
                            next_attempt_at=None, last_error="", last_error_code=""):
             _audit(job, "variant.published", {"remote_id": result.remote_id,
                                               "url": result.url, "outcome": outcome})
+    record_activity(job.variant.channel_id, published=True)
     return outcome
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
+from socialops.core import csv_upload
 from socialops.core.actors import Actor
 from socialops.core.permissions import Action
 from socialops.governance.models import ChannelStatus
@@ -63,7 +64,7 @@ def import_posts(request: HttpRequest) -> HttpResponse:
             raw = _content(request)
             plan = bulk_import.plan_import(member, raw, date_format=options["date_format"],
                                            channel_ids=options["channel_ids"])
-            context.update(plan=plan, content=bulk_import.decode(raw))
+            context.update(plan=plan, content=csv_upload.decode(raw, bulk_import.MAX_BYTES))
             if request.POST.get("step") == "confirm" and plan.ok:
                 posts, submitted = bulk_import.run_import(
                     member, Actor.from_request(request), plan, submit=options["submit"])

@@ -107,7 +107,7 @@ def test_credentials_are_write_only_and_rotation_clears_the_flag(
     assert "Set the credentials" in first and "No credentials set" in first
     client.post(reverse("web:channel_credentials", args=[channel.pk]),
                 {"access_token": SECRET, "extra_name": "app-secret", "extra_value": "zz-9"})
-    assert credentials_of(channel) == {"token": SECRET, "app_secret": "zz-9"}
+    assert credentials_of(channel) == {"access_token": SECRET, "app_secret": "zz-9"}
     credential = Credential.objects.get(channel=channel)
     assert credential.set_at is not None
     flag_for_rotation([credential], "Someone left.")
@@ -124,7 +124,7 @@ def test_credentials_are_write_only_and_rotation_clears_the_flag(
                 {"access_token": "tok-new"})
     credential.refresh_from_db()
     assert not credential.needs_rotation and credential.rotation_reason == ""
-    assert credentials_of(channel) == {"token": "tok-new"}
+    assert credentials_of(channel) == {"access_token": "tok-new"}
     events = AuditEvent.objects.filter(action="channel.credentials")
     assert SECRET not in str(list(events.values_list("after", flat=True)))
 

@@ -23,7 +23,7 @@ from socialops.connectors.x.tests.payloads import ME
 from socialops.core.models import AuditEvent, Member, Organization, Role
 from socialops.governance import connect_views, tokens
 from socialops.governance.api_versions import retirements
-from socialops.governance.models import Channel, ChannelStatus, Credential
+from socialops.governance.models import Channel, ChannelStatus, Credential, OAuthApplication
 from socialops.governance.services import credentials_of, set_credentials
 from socialops.governance.tasks import refresh_expiring_tokens
 
@@ -273,3 +273,56 @@ def test_administrators_are_warned_before_an_api_version_retires(
     make_channel(org, "instagram", transport="sandbox")
     channel.delete()
     assert "retires API" not in client.get(reverse("web:channels")).content.decode()
+
+
+def test_a_mastodon_account_is_connected_after_registering_on_its_instance(
+    org: Organization, admin: Member, make_channel: Callable[..., Channel]
+) -> None:
+    from socialops.connectors.mastodon.tests import payloads as masto
+
+    channel = make_channel(org, "mastodon", handle="arlette@mastodon.example")
+    client = _client(admin)
+    assert 'id="connect-server"' in client.get(
+        reverse("web:channel_connect", args=[channel.pk])).content.decode()
+    with respx.mock(base_url="https://mastodon.example", assert_all_called=True) as api:
+        apps = api.post("/api/v1/apps").respond(200, json={
+            "id": "563419", "name": "socialops", "website": None,
+            "redirect_uri": "https://social.example/channels/connect/callback/",
+            "client_id": "TWhM-tNSuncnqN7DBJmoyeLnk6K3iJJ71KKXxgL1hPM",
+            "client_secret": "ZEaFUFmF0umgBX1qKJDjaU99Q31lDkOU8NutzTOoliw"})
+        started = client.post(reverse("web:channel_connect", args=[channel.pk]),
+                              {"server": "mastodon.example"})
+        query = parse_qs(urlsplit(started["Location"]).query)
+        assert started["Location"].startswith("https://mastodon.example/oauth/authorize?")
+        assert query["client_id"] == ["TWhM-tNSuncnqN7DBJmoyeLnk6K3iJJ71KKXxgL1hPM"]
+        token = api.post("/oauth/token").respond(200, json={
+            "access_token": "ZA-Yj3aBD8U8Cm7lKUp-lm9O9BmDgdhHzDeqsY8tlL0", "token_type": "Bearer",
+            "scope": "read write", "created_at": 1573979017})
+        api.get("/api/v1/accounts/verify_credentials").respond(200, json=masto.account())
+        answer = client.get(reverse("web:connect_callback"),
+                            {"state": query["state"][0], "code": "c0de"})
+        client.post(answer["Location"], {"account": masto.account()["id"]})
+        # A second account on the same instance reuses the registration.
+        other = make_channel(org, "mastodon", handle="other@mastodon.example")
+        client.post(reverse("web:channel_connect", args=[other.pk]),
+                    {"server": "https://mastodon.example/"})
+    assert apps.call_count == 1
+    sent = parse_qs(token.calls.last.request.content.decode())
+    assert sent["client_secret"] == ["ZEaFUFmF0umgBX1qKJDjaU99Q31lDkOU8NutzTOoliw"]
+    assert credentials_of(channel) == {
+        "access_token": "ZA-Yj3aBD8U8Cm7lKUp-lm9O9BmDgdhHzDeqsY8tlL0",
+        "instance": "https://mastodon.example"}
+    channel.refresh_from_db()
+    assert channel.remote_id == str(masto.account()["id"])
+    stored = OAuthApplication.objects.get()
+    assert "ZEaFUFmF0umgBX1qKJDjaU99" not in stored.ciphertext
+
+
+def test_a_private_instance_address_is_refused(
+    org: Organization, admin: Member, make_channel: Callable[..., Channel]
+) -> None:
+    channel = make_channel(org, "mastodon", handle="a@intranet")
+    page = _client(admin).post(reverse("web:channel_connect", args=[channel.pk]),
+                               {"server": "http://127.0.0.1:3000"}, follow=True)
+    assert "refused to register socialops" in page.content.decode()
+    assert not OAuthApplication.objects.exists()
