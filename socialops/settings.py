@@ -96,6 +96,8 @@ INSTALLED_APPS = [
     "socialops.crisis",
     "socialops.analytics",
     "socialops.team",
+    "socialops.requests",
+    "socialops.sso",
     "socialops.web",
 ]
 
@@ -210,6 +212,9 @@ SOCIALOPS_INBOX_CLASSIFIER = env_str(
 )
 # The address people open socialops at, for links in e-mails (e.g. https://social.example.com).
 SOCIALOPS_BASE_URL = env_str("SOCIALOPS_BASE_URL", "").rstrip("/")
+# Single sign-on: let identity providers live on private or loopback addresses (tests, a
+# company IdP on the internal network). Off: the providers must be public, like networks.
+SOCIALOPS_OIDC_ALLOW_PRIVATE = env_bool("SOCIALOPS_OIDC_ALLOW_PRIVATE", False)
 
 # The OAuth applications socialops is registered as at each network, for connect-a-channel
 # and token refresh: SOCIALOPS_OAUTH_<NETWORK>_CLIENT_ID and _CLIENT_SECRET (or _FILE).
@@ -219,6 +224,15 @@ SOCIALOPS_OAUTH_CLIENTS = {
     for network in ("x", "linkedin", "facebook", "instagram", "tiktok", "youtube")
     if env_str(f"SOCIALOPS_OAUTH_{network.upper()}_CLIENT_ID")
 }
+# Facebook Login for Business: the login configuration Meta shows instead of a permission list.
+for _network in ("facebook", "instagram"):
+    _config_id = env_str(f"SOCIALOPS_OAUTH_{_network.upper()}_CONFIG_ID")
+    if _config_id and _network in SOCIALOPS_OAUTH_CLIENTS:
+        SOCIALOPS_OAUTH_CLIENTS[_network]["config_id"] = _config_id
+# Meta webhooks (socialops.inbox.webhooks): the app secret that signs notifications and the
+# verify token of the subscription handshake (or _FILE).
+SOCIALOPS_META_APP_SECRET = env_str("SOCIALOPS_META_APP_SECRET")
+SOCIALOPS_META_VERIFY_TOKEN = env_str("SOCIALOPS_META_VERIFY_TOKEN")
 # Refresh access tokens this long before they expire; warn administrators this many days
 # before a network retires the API version a connector speaks.
 SOCIALOPS_TOKEN_REFRESH_AHEAD_HOURS = env_int("SOCIALOPS_TOKEN_REFRESH_AHEAD_HOURS", 24, minimum=1)
@@ -275,6 +289,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "socialops.inbox.tasks.page_response_breaches",
         "schedule": 300.0,
         "options": {"expires": 240},
+    },
+    # The inbox: hand waiting conversations out by round robin, and take back those of
+    # people whose time off began (socialops.inbox.services.assignment).
+    "inbox-assign-waiting": {
+        "task": "socialops.inbox.tasks.assign_waiting_conversations",
+        "schedule": 60.0,
+        "options": {"expires": 55},
     },
     # The inbox: queue a poll of every channel that is due (socialops.inbox.services.polling).
     "poll-inboxes": {

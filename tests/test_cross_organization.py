@@ -22,6 +22,7 @@ from socialops.core.models import AuditEvent, Member, Organization, Team
 from socialops.core.services import create_token
 from socialops.governance.models import Channel, ChannelGrant
 from socialops.inbox.models import Conversation, Holiday, Message, SavedReply, UrgentNotice
+from socialops.inbox.rule_models import Rule
 from socialops.inbox.services import ingest
 from socialops.publishing.models import (
     ApprovalPolicy,
@@ -83,10 +84,26 @@ def theirs(make_org: Callable[..., Organization], make_member: Callable[..., Mem
                                                ends_on=date(2026, 1, 31)).pk,
         "grant_id": ChannelGrant.objects.create(member=manager, channel=channel, effect="allow",
                                                 actions=["inbox.respond"]).pk,
+        "rule_id": Rule.objects.create(organization=org, name="Secret", add_tags=["x"]).pk,
         **_listening_and_crisis(org, manager),
         **_team(org),
         **_analytics(org),
+        **_requests(org, manager),
     }
+
+
+def _requests(org: Organization, manager: Member) -> dict[str, int]:
+    """Return ids of a stakeholder request, its file and a guideline of org."""
+    from socialops.requests.models import Attachment, Guideline, StakeholderRequest
+
+    request = StakeholderRequest.objects.create(
+        organization=org, kind="content", requester=manager, requester_name="Secret",
+        title="Secret", created_at=timezone.now())
+    return {"request_id": request.pk,
+            "guideline_id": Guideline.objects.create(organization=org, slug="secret").pk,
+            "attachment_id": Attachment.objects.create(
+                organization=org, request=request, file=ContentFile(b"%PDF-", "a.pdf"),
+                mime="application/pdf", size_bytes=5).pk}
 
 
 def _analytics(org: Organization) -> dict[str, int]:
@@ -153,7 +170,8 @@ def test_every_object_route_is_covered() -> None:
              "message_id", "saved_reply_id", "holiday_id", "notice_id", "member_id", "team_id",
              "channel_id", "pause_id", "event_id", "grant_id", "policy_id",
              "campaign_id", "query_id", "alert_id", "webhook_id", "incident_id", "task_id",
-             "rotation_id", "page_id", "report_id", "run_id", "playbook_id", "statement_id"}
+             "rotation_id", "page_id", "report_id", "run_id", "playbook_id", "statement_id",
+             "rule_id", "request_id", "guideline_id", "attachment_id"}
     assert params <= known, f"add an object of these kinds to the fixture: {params - known}"
 
 

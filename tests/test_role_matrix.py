@@ -30,8 +30,8 @@ from socialops.core.services import create_token
 from socialops.crisis.services import open_incident
 from socialops.governance.grants import set_grant
 from socialops.governance.models import Channel
-from socialops.inbox.models import Conversation
-from socialops.inbox.services import assign, ingest
+from socialops.inbox.models import Conversation, Delivery
+from socialops.inbox.services import assign, ingest, reply, reply_approval
 from socialops.publishing.campaigns import CampaignInput, save_campaign
 from socialops.publishing.models import Post
 from socialops.publishing.services import approve, cancel, create_post, submit_for_review
@@ -117,7 +117,22 @@ PROBES: dict[Action, Callable[[Member, World, str], bool]] = {
     Action.VIEW_TEAM: lambda m, w, c: _page(m, "/team/"),
     Action.MANAGE_SHIFTS: lambda m, w, c: _page(m, "/team/rotations/new/"),
     Action.VIEW_STAFFING: lambda m, w, c: _page(m, "/team/staffing/"),
+    Action.SUBMIT_REQUESTS: lambda m, w, c: _page(m, "/requests/new/"),
+    Action.TRIAGE_REQUESTS: lambda m, w, c: _page(m, "/requests/queue/"),
+    Action.MANAGE_GUIDELINES: lambda m, w, c: _page(m, "/requests/guidelines/new/"),
+    Action.VIEW_REQUEST_STATS: lambda m, w, c: _page(m, "/requests/statistics/"),
+    Action.APPROVE_REPLIES: lambda m, w, c: _approves_reply(m, w, c),
 }
+
+
+def _approves_reply(member: Member, world: World, key: str) -> bool:
+    """Hold a responder's reply on the channel for approval, then let `member` approve it."""
+    conversation = world.conversations[key]
+    reply_approval.set_policy(world.admin, urgent=False, channel_ids=[conversation.channel_id],
+                              actor=SYSTEM)
+    held = reply(conversation, "Matrix reply", world.answerer, SYSTEM)
+    assert held.delivery == Delivery.AWAITING_APPROVAL
+    return _service(lambda: reply_approval.approve(held, member, _me(member)))
 
 
 def _sees_analytics_of(member: Member, channel: Channel) -> bool:

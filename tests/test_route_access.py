@@ -24,6 +24,10 @@ PUBLIC = {
     "api:openapi-json": "the API's description, no data",
     "api:openapi-view": "the API's documentation page, no data",
     "api:api-root": "the API's index, no data",
+    "webhook": "networks push signed notifications (403 unless signed with the app secret)",
+    "sso:start": "single sign-on starts before signing in",
+    "sso:start_organization": "single sign-on starts before signing in (404 without SSO)",
+    "sso:callback": "the identity provider's answer, refused (400) without this session's state",
 }
 # Anonymous GETs that answer something other than a redirect or a 401, on purpose.
 LOGOUT = {"web:logout"}  # POST only: a GET is refused before authentication matters

@@ -54,6 +54,11 @@ class Action(StrEnum):
     VIEW_TEAM = "team.view"
     MANAGE_SHIFTS = "team.shifts"
     VIEW_STAFFING = "team.staffing"
+    SUBMIT_REQUESTS = "request.submit"
+    TRIAGE_REQUESTS = "request.triage"
+    MANAGE_GUIDELINES = "request.guidelines"
+    VIEW_REQUEST_STATS = "request.statistics"
+    APPROVE_REPLIES = "inbox.approve_reply"
 
 
 ACTION_LABELS: dict[Action, Any] = {
@@ -87,6 +92,11 @@ ACTION_LABELS: dict[Action, Any] = {
     Action.VIEW_TEAM: _("See who is on call, the coverage map and one's own pages and workload"),
     Action.MANAGE_SHIFTS: _("Manage rotations, overrides, time off and escalation delays"),
     Action.VIEW_STAFFING: _("See the staffing case and the role report"),
+    Action.SUBMIT_REQUESTS: _("Ask the team for content or a new channel; follow one's requests"),
+    Action.TRIAGE_REQUESTS: _("See every request; accept, question or decline them"),
+    Action.MANAGE_GUIDELINES: _("Write and change the guidelines library"),
+    Action.VIEW_REQUEST_STATS: _("See the decline log and the request statistics"),
+    Action.APPROVE_REPLIES: _("Approve or reject inbox replies that need approval"),
 }
 
 _EVERYONE = {Action.VIEW_ORGANIZATION, Action.VIEW_MEMBERS, Action.VIEW_CHANNELS}
@@ -115,6 +125,16 @@ _RUN_SOCIAL = _RUN_SOCIAL | _WATCH | {Action.MANAGE_REPORTS}
 _EVERYONE = _EVERYONE | {Action.VIEW_TEAM}
 _RUN_SOCIAL = _RUN_SOCIAL | {Action.MANAGE_SHIFTS, Action.VIEW_STAFFING}
 
+# Stakeholder requests (issue #5): anyone may ask and follows their own requests; the
+# team triages and keeps the guidelines; leadership (and analysts) read the statistics.
+_EVERYONE = _EVERYONE | {Action.SUBMIT_REQUESTS}
+_RUN_SOCIAL = _RUN_SOCIAL | {Action.TRIAGE_REQUESTS, Action.MANAGE_GUIDELINES,
+                             Action.VIEW_REQUEST_STATS}
+
+# Reply approval (issue #4): where the organization requires it, managers and approvers
+# (legal, brand) let a reply go out.
+_RUN_SOCIAL = _RUN_SOCIAL | {Action.APPROVE_REPLIES}
+
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.OWNER: frozenset(Action),
     Role.ADMIN: frozenset(Action),
@@ -123,17 +143,19 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
                                                     Action.VIEW_INBOX, Action.RESPOND}),
     Role.RESPONDER: frozenset(_EVERYONE | _WATCH | {Action.VIEW_INBOX, Action.RESPOND}),
     Role.CONTRIBUTOR: frozenset(_EVERYONE | {Action.DRAFT_POSTS}),
-    Role.APPROVER: frozenset(_EVERYONE | _WATCH | {Action.APPROVE_POSTS, Action.VIEW_INBOX}),
+    Role.APPROVER: frozenset(_EVERYONE | _WATCH | {Action.APPROVE_POSTS, Action.VIEW_INBOX,
+                                                   Action.APPROVE_REPLIES}),
     Role.ANALYST: frozenset(_EVERYONE | _WATCH | {Action.VIEW_AUDIT, Action.VIEW_GOVERNANCE,
                                                   Action.VIEW_INBOX, Action.MANAGE_REPORTS,
-                                                  Action.VIEW_STAFFING}),
+                                                  Action.VIEW_STAFFING,
+                                                  Action.VIEW_REQUEST_STATS}),
 }
 
 
 # What a channel grant can widen or narrow on one channel (the others are organization-wide).
 CHANNEL_ACTIONS: tuple[Action, ...] = (
     Action.VIEW_INBOX, Action.RESPOND, Action.ASSIGN_CONVERSATIONS,
-    Action.DRAFT_POSTS, Action.SCHEDULE_POSTS, Action.APPROVE_POSTS,
+    Action.DRAFT_POSTS, Action.SCHEDULE_POSTS, Action.APPROVE_POSTS, Action.APPROVE_REPLIES,
     Action.MANAGE_CHANNELS, Action.MANAGE_CREDENTIALS,
     Action.VIEW_ANALYTICS,
 )

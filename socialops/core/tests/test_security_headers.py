@@ -82,3 +82,15 @@ def test_no_template_holds_an_inline_script() -> None:
         offenders += [f"{template.relative_to(ROOT)}: {m}"
                       for m in re.findall(r"\son(?:click|change|submit|load|input)=", text)]
     assert not offenders, "move these scripts to static files:\n" + "\n".join(offenders)
+
+
+def test_no_page_title_holds_markup() -> None:
+    # A script or include pasted into {% block title %} shows as text in the browser tab.
+    offenders = [
+        f"{template.relative_to(ROOT)}: {title.strip()[:80]}"
+        for template in ROOT.glob("*/templates/**/*.html")
+        for title in re.findall(r"{% block title %}(.*?){% endblock %}",
+                                template.read_text(encoding="utf-8"), re.S)
+        if "<" in title or "{% include" in title
+    ]
+    assert not offenders, "\n".join(offenders)
