@@ -13,15 +13,15 @@ import json
 import os
 import re
 import secrets
-import socket
 import subprocess
-import threading
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
 from typing import Any
 
 import httpx
+
+from socialops.core.local_servers import NotReadyError, free_port, start_ready
 
 PROVIDER_SCRIPT = Path(__file__).with_name("oidc_provider.mjs")
 READY_TIMEOUT = 30.0
@@ -64,11 +64,6 @@ def installed() -> tuple[Path, Path] | None:
     return node_path, dir_path
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
 
 def start_provider(clients: list[dict[str, Any]],
                    accounts: dict[str, dict[str, Any]]) -> OidcProvider:
@@ -82,34 +77,18 @@ def start_provider(clients: list[dict[str, Any]],
     env = {
         **os.environ,
         "SOCIALOPS_OIDC_PROVIDER_DIR": str(directory),
-        "SOCIALOPS_OIDC_PORT": str(_free_port()),
+        "SOCIALOPS_OIDC_PORT": str(free_port()),
         "SOCIALOPS_OIDC_CLIENTS": json.dumps(clients),
         "SOCIALOPS_OIDC_ACCOUNTS": json.dumps(accounts),
         "SOCIALOPS_OIDC_COOKIE_KEY": secrets.token_urlsafe(24),
     }
-    process = subprocess.Popen(  # noqa: S603 - fixed argv
-        [str(node), str(PROVIDER_SCRIPT)], env=env, cwd=directory,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    ready = threading.Event()
-    found_issuer: dict[str, str] = {}
-    output: collections.deque[str] = collections.deque(maxlen=200)
-
-    def drain() -> None:
-        # Keep reading: a full pipe would block the provider on its next log line.
-        assert process.stdout is not None
-        for line in process.stdout:
-            output.append(line.rstrip())
-            if line.startswith("READY "):
-                found_issuer.update(json.loads(line[len("READY "):]))
-                ready.set()
-        ready.set()
-
-    threading.Thread(target=drain, daemon=True).start()
-    if not ready.wait(READY_TIMEOUT) or not found_issuer:
-        process.kill()
-        raise ProviderUnavailableError("provider did not start:\n" + "\n".join(output))
-    return OidcProvider(issuer=found_issuer["issuer"], process=process, output=output)
+    try:
+        server = start_ready([str(node), str(PROVIDER_SCRIPT)], env=env, cwd=directory,
+                             timeout=READY_TIMEOUT)
+    except NotReadyError as exc:
+        raise ProviderUnavailableError(f"provider did not start:\n{exc}") from exc
+    return OidcProvider(issuer=server.ready["issuer"], process=server.process,
+                        output=server.output)
 
 
 def _submit(browser: httpx.Client, page: httpx.Response, fields: dict[str, str],

@@ -9,18 +9,17 @@ schema of its own in PostgreSQL, and creates accounts on its PDS.
 from __future__ import annotations
 
 import collections
-import json
 import os
 import secrets
-import socket
 import string
 import subprocess
 import tempfile
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+
+from socialops.core.local_servers import NotReadyError, free_port, start_ready
 
 DEVNET_SCRIPT = Path(__file__).with_name("devnet.mjs")
 READY_TIMEOUT = 90.0
@@ -84,11 +83,6 @@ def _drop_schema(database_url: str, schema: str) -> None:
         conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')  # letters only: see below
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
 
 def installed() -> tuple[Path, Path] | None:
     """Return (node binary, dev-env directory) when both are installed, else None."""
@@ -117,36 +111,20 @@ def start_network(database_url: str) -> DevNetwork:
         **os.environ,
         "SOCIALOPS_ATPROTO_DEVENV": str(devenv),
         "SOCIALOPS_ATPROTO_SCHEMA": schema,
-        "SOCIALOPS_ATPROTO_PDS_PORT": str(_free_port()),
-        "SOCIALOPS_ATPROTO_BSKY_PORT": str(_free_port()),
-        "SOCIALOPS_ATPROTO_PLC_PORT": str(_free_port()),
+        "SOCIALOPS_ATPROTO_PDS_PORT": str(free_port()),
+        "SOCIALOPS_ATPROTO_BSKY_PORT": str(free_port()),
+        "SOCIALOPS_ATPROTO_PLC_PORT": str(free_port()),
         "DB_POSTGRES_URL": database_url,
         "REDIS_HOST": "unused",
         "LOG_ENABLED": "false",
         # The PDS keeps SQLite files and blobs in TMPDIR: give each run its own.
         "TMPDIR": tempfile.mkdtemp(prefix="socialops-atproto-"),
     }
-    process = subprocess.Popen(  # noqa: S603 - fixed argv
-        [str(node), str(DEVNET_SCRIPT)], env=env, cwd=devenv,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    ready = threading.Event()
-    urls: dict[str, str] = {}
-    output: collections.deque[str] = collections.deque(maxlen=200)
-
-    def drain() -> None:
-        # Keep reading: a full pipe would block the network on its next log line.
-        assert process.stdout is not None
-        for line in process.stdout:
-            output.append(line.rstrip())
-            if line.startswith("READY "):
-                urls.update(json.loads(line[len("READY "):]))
-                ready.set()
-        ready.set()
-
-    threading.Thread(target=drain, daemon=True).start()
-    if not ready.wait(READY_TIMEOUT) or not urls:
-        process.kill()
-        raise NetworkUnavailableError("dev network did not start:\n" + "\n".join(output))
-    return DevNetwork(pds_url=urls["pds"], bsky_url=urls["bsky"], process=process,
-                      schema=schema, database_url=database_url, output=output)
+    try:
+        server = start_ready([str(node), str(DEVNET_SCRIPT)], env=env, cwd=devenv,
+                             timeout=READY_TIMEOUT)
+    except NotReadyError as exc:
+        raise NetworkUnavailableError(f"dev network did not start:\n{exc}") from exc
+    return DevNetwork(pds_url=server.ready["pds"], bsky_url=server.ready["bsky"],
+                      process=server.process, schema=schema, database_url=database_url,
+                      output=server.output)

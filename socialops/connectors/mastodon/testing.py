@@ -11,7 +11,6 @@ import importlib.util
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -23,6 +22,7 @@ from typing import Any
 import httpx
 
 from socialops.connectors.base import ChannelAuth
+from socialops.core.local_servers import free_port
 
 READY_TIMEOUT = 30.0
 
@@ -99,11 +99,6 @@ def installed() -> bool:
     return importlib.util.find_spec("mastodon_mock") is not None
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
 
 def start_mock(config: str = "") -> MockInstance:
     """Start the server and wait until it answers; raise MockUnavailableError otherwise.
@@ -112,7 +107,7 @@ def start_mock(config: str = "") -> MockInstance:
     """
     if not installed():
         raise MockUnavailableError("mastodon-mock is not installed (pip install mastodon-mock)")
-    port = _free_port()
+    port = free_port()
     # Its own directory: the mock reads a config file from its working directory and
     # keeps uploaded media in TMPDIR; both stay out of the project and are removed.
     workdir = tempfile.mkdtemp(prefix="socialops-mastodon-mock-")
