@@ -16,6 +16,7 @@ from socialops.core.api_auth import (
     document_error_responses,
     install_error_handlers,
 )
+from socialops.core.api_throttle import MemberRateThrottle
 from socialops.crisis.api import router as crisis_router
 from socialops.governance.api import router as governance_router
 from socialops.inbox.api import router as inbox_router
@@ -41,6 +42,7 @@ api = SocialopsApi(
     auth=[BearerToken(), MemberSession()],
     urls_namespace="api",
     docs_url="/docs",
+    throttle=[MemberRateThrottle()],
 )
 install_error_handlers(api)
 api.add_router("/", core_router)

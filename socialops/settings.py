@@ -216,6 +216,16 @@ SOCIALOPS_BASE_URL = env_str("SOCIALOPS_BASE_URL", "").rstrip("/")
 # company IdP on the internal network). Off: the providers must be public, like networks.
 SOCIALOPS_OIDC_ALLOW_PRIVATE = env_bool("SOCIALOPS_OIDC_ALLOW_PRIVATE", False)
 
+# API requests each member (token or session) may make per minute; 429 beyond.
+SOCIALOPS_API_RATE_PER_MINUTE = env_int("SOCIALOPS_API_RATE_PER_MINUTE", 600, minimum=1)
+# A shared cache (redis://…) makes that limit hold across web processes (distributed mode).
+_CACHE_URL = env_str("SOCIALOPS_CACHE_URL")
+if _CACHE_URL and not _CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(f"SOCIALOPS_CACHE_URL must be a redis:// URL (got {_CACHE_URL!r}).")
+CACHES = {"default": (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+    if _CACHE_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"})}
+
 # The OAuth applications socialops is registered as at each network, for connect-a-channel
 # and token refresh: SOCIALOPS_OAUTH_<NETWORK>_CLIENT_ID and _CLIENT_SECRET (or _FILE).
 SOCIALOPS_OAUTH_CLIENTS = {

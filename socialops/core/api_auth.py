@@ -11,7 +11,7 @@ from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 from pydantic import Field
@@ -72,6 +72,7 @@ ERROR_STATUSES = {
     "403": "Not allowed.",
     "404": "Not found, or in another organization.",
     "422": "The request is not valid (the errors say where).",
+    "429": "Too many requests: wait the seconds of the Retry-After header.",
 }
 ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -134,6 +135,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return _error(api, request, 400, "rejected",
                       _("The request holds a value that cannot be stored, such as a NUL "
                         "character or a number out of range."))
+
+    @api.exception_handler(Throttled)
+    def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+        return _error(api, request, 429, "rate_limited",
+                      _("Too many requests: wait a little, then try again."))
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
