@@ -28,7 +28,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "network": ("network", "réseau", "reseau"),
     "handle": ("handle", "identifiant", "account", "compte"),
     "display_name": ("name", "display name", "display_name", "nom"),
-    "owner": ("owner", "responsable", "owner email"),
+    "owner": ("owner", "responsable", "propriétaire", "proprietaire", "owner email"),
     "backup_owner": ("backup", "backup owner", "backup_owner", "suppléant", "suppleant"),
     "region": ("region", "région"),
     "business_unit": ("business unit", "business_unit", "unit", "entité", "entite"),

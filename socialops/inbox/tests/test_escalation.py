@@ -134,7 +134,7 @@ def test_every_page_shows_how_many_urgent_messages_wait(people: dict[str, Any],
                                                            thread_key="dm:b", parent=None,
                                                            post=None)])
     badge = manager.get("/inbox/urgent-badge/").content.decode()
-    assert ">2 urgent<" in badge and "queue=urgent" in badge
+    assert 'title="2 urgent"' in badge and ">! 2<" in badge and "queue=urgent" in badge
     assert _client(people["other"]).get("/inbox/urgent-badge/").content == b""
     acknowledge(people["manager"], UrgentNotice.objects.first().pk, Actor.system("t"))
-    assert ">1 urgent<" in manager.get("/inbox/urgent-badge/").content.decode()
+    assert ">! 1<" in manager.get("/inbox/urgent-badge/").content.decode()
