@@ -20,6 +20,8 @@ PUBLIC = {
     "web:welcome": "the set-password link carries its own signed token",
     "web:welcome_done": "confirmation after setting a password",
     "publishing:calendar_feed": "the iCal feed is protected by its secret token (404 otherwise)",
+    "publishing:public_rendition": "a signed, expiring link for networks that download media "
+                                   "(Instagram); 404 otherwise",
     "team:shift_feed": "the shift iCal feed is protected by its secret token (404 otherwise)",
     "api:openapi-json": "the API's description, no data",
     "api:openapi-view": "the API's documentation page, no data",

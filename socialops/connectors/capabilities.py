@@ -141,6 +141,9 @@ class Capabilities:
     # network announces one (Meta and LinkedIn retire versions about a year after release).
     api_version: str | None = None
     api_version_retires: date | None = None
+    # The network fetches media itself from a public URL (Instagram) instead of taking
+    # the bytes: the publisher hands it a signed link to the rendition.
+    media_by_url: bool = False
 
     def __post_init__(self) -> None:
         for key, spec in self.placements.items():

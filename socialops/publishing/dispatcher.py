@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from socialops.connectors import registry
 from socialops.connectors.base import Connector, MediaRef, PublishRequest, PublishResult
 from socialops.connectors.errors import (
     AuthExpiredError,
@@ -38,8 +39,8 @@ from socialops.core.actors import Actor
 from socialops.governance.connections import connector_for
 from socialops.governance.models import Channel, ChannelStatus, Transport
 from socialops.governance.services import record_activity, record_sync
-from socialops.publishing import pacing
-from socialops.publishing.media import media_refs_data
+from socialops.publishing import pacing, public_media
+from socialops.publishing.media import media_refs_data, media_renditions
 from socialops.publishing.models import AttemptOutcome, PublishAttempt, Variant, VariantStatus
 from socialops.publishing.pausing import blocking_pause
 
@@ -223,9 +224,25 @@ def _connector(channel: Channel) -> Connector:
     return connector_for(channel, http=client)
 
 
+def _media(variant: Variant) -> list[MediaRef]:
+    channel = variant.channel
+    if (channel.transport == Transport.NETWORK
+            and registry.capabilities_for(channel.network).media_by_url):
+        # The network downloads the renditions itself: give it signed public links (or
+        # the bytes when no public address is configured: the connector then says so).
+        refs = []
+        for rendition in media_renditions(variant):
+            url = public_media.public_url(rendition.pk)
+            refs.append(MediaRef(mime=rendition.mime, url=url, alt_text=rendition.asset.alt_text)
+                        if url else MediaRef(mime=rendition.mime, data=b"",
+                                             alt_text=rendition.asset.alt_text))
+        return refs
+    return [MediaRef(mime=rendition.mime, data=data, alt_text=rendition.asset.alt_text)
+            for rendition, data in media_refs_data(variant)]
+
+
 def _request(variant: Variant) -> PublishRequest:
-    media = [MediaRef(mime=rendition.mime, data=data, alt_text=rendition.asset.alt_text)
-             for rendition, data in media_refs_data(variant)]
+    media = _media(variant)
     return PublishRequest(
         text=variant.text, placement=variant.placement,
         idempotency_key=variant.idempotency_key, link=variant.post.link or None, media=media,

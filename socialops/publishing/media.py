@@ -64,6 +64,17 @@ def get_rendition_for_member(member: Member, rendition_id: int) -> Rendition:
     return rendition
 
 
+def get_rendition_by_public_link(token: str) -> Rendition:
+    """Return the rendition a signed public link names, or raise Http404 (forged, expired)."""
+    from socialops.publishing.public_media import rendition_of
+
+    rendition_id = rendition_of(token)
+    rendition = Rendition.objects.filter(pk=rendition_id).first() if rendition_id else None
+    if rendition is None:
+        raise Http404
+    return rendition
+
+
 def assets_of(post: Post) -> QuerySet[MediaAsset]:
     return MediaAsset.objects.filter(post=post).order_by("position", "pk")
 
@@ -81,12 +92,16 @@ def media_files(variant: Variant) -> list[tuple[str, int]]:
             if r.role == RenditionRole.MEDIA]
 
 
+def media_renditions(variant: Variant) -> list[Rendition]:
+    """Return the renditions a variant sends as media, in the post's order."""
+    return list(Rendition.objects.filter(variant=variant, role=RenditionRole.MEDIA)
+                .select_related("asset").order_by("asset__position", "asset_id"))
+
+
 def media_refs_data(variant: Variant) -> list[tuple[Rendition, bytes]]:
     """Return the renditions a variant sends as media, with their bytes (for the dispatcher)."""
-    rows = Rendition.objects.filter(variant=variant, role=RenditionRole.MEDIA).select_related(
-        "asset").order_by("asset__position", "asset_id")
     out = []
-    for rendition in rows:
+    for rendition in media_renditions(variant):
         with rendition.file.open("rb") as handle:
             out.append((rendition, handle.read()))
     return out

@@ -106,3 +106,10 @@ def rendition_file(request: HttpRequest, rendition_id: int) -> FileResponse:
     """Serve one rendition, exactly the bytes the network receives."""
     rendition = media.get_rendition_for_member(_member(request), rendition_id)
     return _file(rendition.file, rendition.mime)
+
+
+@require_GET
+def public_rendition(request: HttpRequest, token: str) -> FileResponse:
+    """Serve a rendition to the network that fetches it, through a signed expiring link."""
+    rendition = media.get_rendition_by_public_link(token)
+    return _file(rendition.file, rendition.mime)

@@ -36,6 +36,7 @@ urlpatterns = [
     path("media/<int:asset_id>/remove/", media_views.media_remove, name="media_remove"),
     path("media/<int:asset_id>/preview/", media_views.media_preview, name="media_preview"),
     path("renditions/<int:rendition_id>/", media_views.rendition_file, name="rendition"),
+    path("m/<str:token>/", media_views.public_rendition, name="public_rendition"),
     path("variants/<int:variant_id>/check/", views.variant_check, name="variant_check"),
     path("variants/<int:variant_id>/edit/", views.variant_edit, name="variant_edit"),
     path("pause/", views.pause, name="pause"),

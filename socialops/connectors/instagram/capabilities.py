@@ -73,6 +73,7 @@ CAPABILITIES = Capabilities(
         "dm": PlacementSpec(name="dm", max_text_length=1_000),  # Messenger API for IG: 1,000
     },
     features=frozenset(Feature) - {Feature.SEARCH},  # hashtag search only, no keyword search
+    media_by_url=True,  # the Graph API fetches image_url/video_url itself
     idempotent_publish=False,  # container flow has no idempotency key (PEERS.md)
     rate_limits=(
         # content_publishing_limit endpoint: 100 API-published posts per rolling 24 h.

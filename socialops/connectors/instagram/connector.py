@@ -51,6 +51,9 @@ PUBLISHING_WINDOW = timedelta(hours=24)  # content_publishing_limit: rolling 24 
 FOLLOWER_HISTORY_DAYS = 30  # follower_count: only the last 30 days, never today
 _COMMENT_FIELDS = "id,text,timestamp,username,from,parent_id"
 _journal = SentJournal()
+# Instagram downloads every image and video from a public address (no upload of bytes).
+_NEEDS_URL = ("Instagram downloads media from a public address: set SOCIALOPS_BASE_URL to "
+              "the address where Instagram can reach socialops")
 
 
 def _seconds(value: datetime | None) -> int:
@@ -155,7 +158,7 @@ class InstagramConnector:
 
     def _media_fields(self, ref: MediaRef, media_type: str | None) -> dict[str, Any]:
         if ref.url is None:
-            raise PermanentError("Instagram needs a public media URL", code="media_url_required")
+            raise PermanentError(_NEEDS_URL, code="media_url_required")
         if ref.mime.startswith("video/"):
             return {"media_type": media_type or "REELS", "video_url": ref.url}
         fields: dict[str, Any] = {"image_url": ref.url}
@@ -189,8 +192,7 @@ class InstagramConnector:
             raise PermanentError("An Instagram post needs an image or a video", code="no_media")
         for ref in req.media:
             if ref.url is None:
-                raise PermanentError("Instagram needs a public media URL",
-                                     code="media_url_required")
+                raise PermanentError(_NEEDS_URL, code="media_url_required")
         caption = {"caption": req.text} if req.text and req.placement != "story" else {}
         if req.placement == "story":
             container = self._container(self._media_fields(req.media[0], "STORIES"))
