@@ -81,7 +81,8 @@ def notify_approvers(message_id: int) -> int:
 
 
 def _awaiting(message: Message, member: Member) -> Message:
-    locked = Message.objects.select_for_update().select_related(
+    # Lock the message row only: its author may be gone (a nullable, outer-joined row).
+    locked = Message.objects.select_for_update(of=("self",)).select_related(
         "conversation__organization", "sent_by").get(pk=message.pk)
     require(member, Action.APPROVE_REPLIES, locked.conversation)
     if locked.delivery != Delivery.AWAITING_APPROVAL:
