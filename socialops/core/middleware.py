@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from socialops.core.access import current_member
+from socialops.core.browser_sessions import touch_browser
 from socialops.core.sessions import enforce_session_fence
 from socialops.core.twofactor import pending_step
 
@@ -29,7 +30,8 @@ class CurrentOrganizationMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        enforce_session_fence(request)
+        if not enforce_session_fence(request):
+            touch_browser(request)
         member = current_member(request)
         step = pending_step(request, member)
         request.two_factor_step = step  # type: ignore[attr-defined]

@@ -214,3 +214,26 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"recovery code of {self.user_id} ({'used' if self.used_at else 'unused'})"
+
+
+class UserSession(models.Model):
+    """One browser a person signed in with: what it is, where from, when last active."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="browser_sessions")
+    # The session store's key (Django keeps the same key in its own table); never shown.
+    session_key = models.CharField(max_length=64, unique=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("browser session")
+        verbose_name_plural = _("browser sessions")
+
+    def __str__(self) -> str:
+        return f"session of {self.user_id} since {self.created_at:%Y-%m-%d}"
+
+    def __repr__(self) -> str:
+        return f"<UserSession {self.pk} user={self.user_id}>"

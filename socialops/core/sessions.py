@@ -49,6 +49,9 @@ def stamp_session(request: HttpRequest) -> None:
     # A new sign-in proves its second factor again, whatever this session did before.
     request.session.pop(SESSION_VERIFIED_KEY, None)
     request.session.pop(SSO_ORGANIZATION_KEY, None)
+    from socialops.core.browser_sessions import record_browser
+
+    record_browser(request)
 
 
 def _fence_of(user: Any) -> datetime | None:

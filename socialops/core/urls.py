@@ -12,6 +12,8 @@ urlpatterns = [
     path("members/<int:member_id>/", views.member_detail, name="member"),
     path("members/<int:member_id>/role/", views.member_role, name="member_role"),
     path("members/<int:member_id>/active/", views.member_active, name="member_active"),
+    path("account/sessions/", views.browser_sessions, name="browser_sessions"),
+    path("account/sessions/end/", views.browser_session_end, name="browser_session_end"),
     path("sessions/sign-out-everywhere/", views.sign_out_everywhere,
          name="sign_out_everywhere"),
     path("account/two-factor/", twofactor_views.overview, name="two_factor"),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from socialops.core.actors import Actor
+from socialops.core.browser_sessions import browsers_of, end_browser
 from socialops.core.forms import InviteForm, RoleForm
 from socialops.core.models import Member, Role, Team
 from socialops.core.permissions import Action, can, require
@@ -179,3 +180,25 @@ def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
     member = allowed_member(request, Action.VIEW_ORGANIZATION)
     sign_out_everywhere_service(member, Actor.from_request(request))
     return HttpResponseRedirect(reverse("web:login"))
+
+
+@login_required
+@require_GET
+def browser_sessions(request: HttpRequest) -> HttpResponse:
+    """List the browsers the person is signed in with, to end one or all of them."""
+    allowed_member(request, Action.VIEW_ORGANIZATION)
+    return render(request, "core/browser_sessions.html",
+                  {"browsers": browsers_of(request)})
+
+
+@login_required
+@require_POST
+def browser_session_end(request: HttpRequest) -> HttpResponse:
+    """Sign one of the person's other browsers out."""
+    member = allowed_member(request, Action.VIEW_ORGANIZATION)
+    wanted = request.POST.get("browser", "")
+    if not wanted.isdigit():
+        raise Http404
+    end_browser(request, member, int(wanted), Actor.from_request(request))
+    messages.success(request, _("That browser is signed out."))
+    return HttpResponseRedirect(reverse("web:browser_sessions"))

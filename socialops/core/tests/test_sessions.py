@@ -107,3 +107,28 @@ def test_a_success_clears_the_failures(
     sign_in(member)
     assert client.post(reverse("web:login"), {"username": member.user.email,
                                               "password": "nope"}).status_code == 200
+
+
+def test_a_person_lists_their_browsers_and_signs_one_out(
+    make_org: Callable[..., Organization], make_member: Callable[..., Member]
+) -> None:
+    org = make_org()
+    member = make_member(org, Role.RESPONDER)
+    laptop = sign_in(member)
+    phone = Client(HTTP_USER_AGENT="Mozilla/5.0 (iPhone) <b>Safari</b>")
+    phone.post(reverse("web:login"), {"username": member.user.email, "password": PASSWORD})
+    page = laptop.get(reverse("web:browser_sessions")).content.decode()
+    assert page.count('name="browser"') == 1  # the other browser; this one is marked
+    assert "this browser" in page and "&lt;b&gt;Safari&lt;/b&gt;" in page
+    phone_row = member.user.browser_sessions.get(user_agent__contains="iPhone")
+    # Someone else cannot end it.
+    stranger = sign_in(make_member(org, Role.MANAGER))
+    assert stranger.post(reverse("web:browser_session_end"),
+                         {"browser": phone_row.pk}).status_code == 404
+    assert phone.get(reverse("web:home")).status_code == 200
+    laptop.post(reverse("web:browser_session_end"), {"browser": phone_row.pk})
+    response = phone.get(reverse("web:home"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("web:login"))
+    assert laptop.get(reverse("web:home")).status_code == 200
+    assert AuditEvent.objects.filter(action="session.end").count() == 1
+    assert 'name="browser"' not in laptop.get(reverse("web:browser_sessions")).content.decode()
