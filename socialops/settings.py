@@ -275,6 +275,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "socialops.governance.tasks.sync_all_channels",
         "schedule": env_int("SOCIALOPS_CHANNEL_SYNC_SECONDS", 60, minimum=5),
     },
+    # Remind owners of credentials to rotate, at most once a week each.
+    "remind-rotations": {
+        "task": "socialops.governance.tasks.remind_rotations",
+        "schedule": 6 * 3600.0,
+        "options": {"expires": 3600},
+    },
     # Refresh OAuth access tokens before they expire (socialops.governance.tokens).
     "refresh-tokens": {
         "task": "socialops.governance.tasks.refresh_expiring_tokens",

@@ -95,6 +95,8 @@ class Credential(models.Model):
     expires_at = models.DateTimeField(_("expires on"), null=True, blank=True)
     refreshed_at = models.DateTimeField(_("refreshed on"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    # When the owners were last reminded to rotate it (at most once a week).
+    reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("credential")

@@ -7,7 +7,7 @@ import logging
 from celery import shared_task
 
 from socialops.connectors.errors import AuthExpiredError, ConnectorError
-from socialops.governance import tokens
+from socialops.governance import reminders, tokens
 from socialops.governance.connections import connector_for
 from socialops.governance.models import Channel, ChannelStatus
 from socialops.governance.services import record_sync
@@ -58,3 +58,9 @@ def refresh_expiring_tokens() -> int:
 def refresh_channel_token(channel_id: int) -> str:
     """Refresh one channel's access token (idempotent: a fresh token is left alone)."""
     return tokens.refresh_channel(channel_id).outcome
+
+
+@shared_task
+def remind_rotations() -> int:
+    """E-mail owners and backups the credentials they should rotate (weekly per credential)."""
+    return reminders.send_rotation_reminders()

@@ -150,3 +150,30 @@ def test_a_channel_only_one_person_may_publish_on_is_at_risk(
     risks = {item.channel.pk: [r.code for r in item.risks]
              for item in channels_at_risk(people["admin"])}
     assert "token_expired" in risks[shared.pk]
+
+
+def test_owners_are_reminded_weekly_of_credentials_to_rotate(
+    org: Organization, people: dict[str, Member], make_channel: Callable[..., Channel],
+    actor: Any, mailoutbox: list[Any],
+) -> None:
+    from socialops.governance.reminders import send_rotation_reminders
+    from socialops.governance.services import flag_for_rotation
+
+    exposed = make_channel(org, "x", owner=people["claire"], backup_owner=people["hugo"])
+    fine = make_channel(org, "instagram", owner=people["claire"], backup_owner=people["hugo"])
+    set_credentials(exposed, {"access_token": "a"}, actor)
+    set_credentials(fine, {"access_token": "b"}, actor)
+    flag_for_rotation([Credential.objects.get(channel=exposed)], "Former employee saw it")
+    assert send_rotation_reminders() == 2
+    assert sorted(m.to[0].lower() for m in mailoutbox) == ["claire@arlette.example",
+                                                           "hugo@arlette.example"]
+    body = mailoutbox[0].body
+    assert exposed.display_name in body and "Former employee saw it" in body
+    assert fine.display_name not in body
+    assert reverse("web:channel_credentials", args=[exposed.pk]) in body
+    # Once a week only; and rotating clears it.
+    assert send_rotation_reminders() == 0
+    later = timezone.now() + timedelta(days=8)
+    assert send_rotation_reminders(later) == 2
+    set_credentials(exposed, {"access_token": "new"}, actor)
+    assert send_rotation_reminders(later + timedelta(days=8)) == 0
